@@ -1,0 +1,92 @@
+"""The outsourcing vendor marketplace: ``create_app`` is the application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from marketplace.config import BASE_DIR, load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. Reads like a table of contents and does no database I/O."""
+    settings = load_config(config)
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_mapping(settings)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from marketplace import models  # noqa: F401  (every table registered before migrate binds)
+    from marketplace.accounts.auth import init_login
+    from marketplace.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.notify.views import bp as notify_bp
+    from marketplace.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(notify_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from marketplace.errors import init_errors
+
+    init_errors(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from marketplace.security import init_security
+
+    init_security(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from marketplace.templating import init_templating
+
+    init_templating(app)
+
+
+def register_cli(app: Flask) -> None:
+    from marketplace.accounts.cli import users_cli
+    from marketplace.demo.cli import demo_cli
+    from marketplace.notify.cli import notify_cli
+    from marketplace.rates.cli import rates_cli
+
+    for group in (users_cli, demo_cli, notify_cli, rates_cli):
+        app.cli.add_command(group)

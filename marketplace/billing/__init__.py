@@ -1,0 +1,1 @@
+"""billing feature package."""

@@ -1,0 +1,1 @@
+"""notify feature package."""

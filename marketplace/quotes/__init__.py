@@ -1,0 +1,1 @@
+"""quotes feature package."""
