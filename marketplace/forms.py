@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from marketplace.parsing import FieldErrors
 
@@ -15,3 +18,8 @@ def apply_field_errors(form: FlaskForm, errors: FieldErrors) -> None:
             field.errors = [*list(field.errors or []), message]
         else:
             form.form_errors.append(message)
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 wants them (tuples are deprecated there)."""
+    return [SelectChoice(value, label) for value, label in pairs]

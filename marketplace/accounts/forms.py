@@ -7,12 +7,15 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioF
 from wtforms.validators import DataRequired, Length
 
 from marketplace.accounts.passwords import MAX_PASSWORD_LENGTH
+from marketplace.forms import choices
 
 
 class RegisterForm(FlaskForm):
     role = RadioField(
         "I want to",
-        choices=[("buyer", "Find and compare vendors"), ("vendor", "List my company as a vendor")],
+        choices=choices(
+            [("buyer", "Find and compare vendors"), ("vendor", "List my company as a vendor")]
+        ),
         default="buyer",
         validators=[DataRequired(message="Choose one.")],
     )

@@ -7,6 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from marketplace.accounts import services
+from marketplace.accounts.auth import safe_next
+from marketplace.accounts.dashboards import dashboard_context
 from marketplace.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -15,8 +17,6 @@ from marketplace.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from marketplace.accounts.auth import safe_next
-from marketplace.accounts.dashboards import dashboard_context
 from marketplace.accounts.tokens import TokenError
 from marketplace.clock import utcnow
 from marketplace.extensions import db, limiter

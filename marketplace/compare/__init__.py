@@ -1,0 +1,49 @@
+"""The comparison engine (DESIGN sections 5 and 9): pure Python, no Flask, no SQLAlchemy.
+
+``schema.parse_compare_body`` turns the JSON body of ``POST /api/v1/compare`` into the engine's
+inputs, :func:`compare` ranks the quotes, ``schema.comparison_to_json`` writes the answer.
+"""
+
+from __future__ import annotations
+
+from marketplace.compare.engine import (
+    CRITERIA,
+    CompareError,
+    Comparison,
+    InvalidWeights,
+    PricingModel,
+    QuoteResult,
+    QuoteTerms,
+    Rates,
+    RequestTerms,
+    Sensitivity,
+    UnratedQuote,
+    VendorFacts,
+    Weights,
+    compare,
+    explain,
+    money_str,
+    round_score,
+    rounded_contributions,
+)
+
+__all__ = [
+    "CRITERIA",
+    "CompareError",
+    "Comparison",
+    "InvalidWeights",
+    "PricingModel",
+    "QuoteResult",
+    "QuoteTerms",
+    "Rates",
+    "RequestTerms",
+    "Sensitivity",
+    "UnratedQuote",
+    "VendorFacts",
+    "Weights",
+    "compare",
+    "explain",
+    "money_str",
+    "round_score",
+    "rounded_contributions",
+]
