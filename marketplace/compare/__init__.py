@@ -26,10 +26,17 @@ from marketplace.compare.engine import (
     round_score,
     rounded_contributions,
 )
+from marketplace.compare.schema import (
+    CompareInput,
+    compare_body,
+    comparison_to_json,
+    parse_compare_body,
+)
 
 __all__ = [
     "CRITERIA",
     "CompareError",
+    "CompareInput",
     "Comparison",
     "InvalidWeights",
     "PricingModel",
@@ -42,8 +49,11 @@ __all__ = [
     "VendorFacts",
     "Weights",
     "compare",
+    "compare_body",
+    "comparison_to_json",
     "explain",
     "money_str",
+    "parse_compare_body",
     "round_score",
     "rounded_contributions",
 ]

@@ -593,7 +593,18 @@ def rounded_contributions(result: QuoteResult, places: int = 2) -> dict[str, Dec
     return floors
 
 
-_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+]
 
 
 def ordinal(rank: int) -> str:

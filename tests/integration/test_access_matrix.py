@@ -1,0 +1,77 @@
+"""Who may open which page: every route must be listed here, so a new route without a rule fails.
+
+ACCESS maps each endpoint to who may use it: "public" (anyone), "signed-in", or a role. Routes with
+URL parameters are exercised with real objects in their feature's tests; this matrix checks the
+parameterless GET routes for each kind of visitor and that no endpoint is left unclassified.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.directory.services import create_draft_vendor
+from marketplace.extensions import db
+from tests.conftest import login
+from tests.fixtures.factories import create_user
+
+ACCESS: dict[str, str] = {
+    "static": "public",
+    "pages.home": "public",
+    "accounts.register": "public",
+    "accounts.login": "public",
+    "accounts.logout": "public",
+    "accounts.verify_email": "public",
+    "accounts.forgot_password": "public",
+    "accounts.reset_password": "public",
+    "accounts.resend_verification": "signed-in",
+    "accounts.account": "signed-in",
+    "accounts.change_password": "signed-in",
+    "accounts.logout_everywhere": "signed-in",
+    "accounts.dashboard": "signed-in",
+    "notify.notifications": "signed-in",
+    "notify.mark_read": "signed-in",
+}
+
+ROLES = ("anonymous", "buyer", "vendor", "admin")
+
+
+def _allowed(rule: str, role: str) -> bool:
+    if rule == "public":
+        return True
+    if rule == "signed-in":
+        return role != "anonymous"
+    return role == rule or (role == "admin" and rule.endswith("+admin"))
+
+
+def test_every_endpoint_has_an_access_rule(sqlite_app):
+    missing = sorted(
+        rule.endpoint for rule in sqlite_app.url_map.iter_rules() if rule.endpoint not in ACCESS
+    )
+    assert missing == [], f"add these endpoints to ACCESS with their rule: {missing}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_parameterless_pages_answer_by_role(app, role):
+    client = app.test_client()
+    with app.app_context():
+        if role != "anonymous":
+            user = create_user(role)
+            if role == "vendor":
+                create_draft_vendor(user, "Matrix Vendor")
+            db.session.commit()
+            login(client, user)
+    for url_rule in app.url_map.iter_rules():
+        if url_rule.arguments or "GET" not in (url_rule.methods or ()):
+            continue
+        rule = ACCESS.get(url_rule.endpoint, "admin")
+        response = client.get(url_rule.rule)
+        if _allowed(rule, role):
+            assert response.status_code in (200, 302), (url_rule.rule, role, response.status_code)
+            if response.status_code == 302:
+                assert "/login" not in response.location, (url_rule.rule, role)
+        elif role == "anonymous":
+            assert response.status_code in (302, 401, 404), (url_rule.rule, role)
+            if response.status_code == 302:
+                assert "/login" in response.location
+        else:
+            assert response.status_code in (403, 404), (url_rule.rule, role, response.status_code)
