@@ -56,12 +56,22 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.api.views import bp as api_bp
+    from marketplace.search.views import bp as search_bp
+    from marketplace.admin.views import bp as admin_bp
+    from marketplace.directory.views import bp as directory_bp
     from marketplace.notify.views import bp as notify_bp
     from marketplace.pages import bp as pages_bp
+    from marketplace.reviews.views import bp as reviews_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(directory_bp)
     app.register_blueprint(notify_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -71,9 +81,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from marketplace.search.services import init_search
     from marketplace.security import init_security
 
     init_security(app)
+    init_search(app)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -87,6 +99,7 @@ def register_cli(app: Flask) -> None:
     from marketplace.demo.cli import demo_cli
     from marketplace.notify.cli import notify_cli
     from marketplace.rates.cli import rates_cli
+    from marketplace.search.cli import search_cli
 
-    for group in (users_cli, demo_cli, notify_cli, rates_cli):
+    for group in (users_cli, demo_cli, notify_cli, rates_cli, search_cli):
         app.cli.add_command(group)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 # ASCII digits only, optional single dot, at most 2 fraction digits for money we store,
-# up to 6 for rates and unit prices (e.g. $0.035 per transaction).
-_MONEY_RE = re.compile(r"^(?P<int>[0-9]{1,13})(?:\.(?P<frac>[0-9]{1,6}))?$")
+# up to 8 for exchange rates and unit prices (e.g. $0.035 per transaction); ``places`` decides.
+_MONEY_RE = re.compile(r"^(?P<int>[0-9]{1,13})(?:\.(?P<frac>[0-9]{1,8}))?$")
 _INT_RE = re.compile(r"^-?[0-9]{1,19}$")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

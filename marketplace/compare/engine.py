@@ -303,6 +303,9 @@ def compare(request: RequestTerms, quotes: Iterable[QuoteTerms], rates: Rates) -
         ctx.prec = PRECISION
         rows, unrated, converted = _price(request, quotes, rates)
         _score(request, rows, weights)
+        # dominance bitsets over the rank order without its dominance tie-break: ascending bits
+        # then list dominators best first, and only exact ties can reorder (rarely) below
+        rows.sort(key=_rank_key_before_dominance)
         _dominance(rows)
         ordered = sorted(rows, key=_rank_key)
         results = _results(request, rows, ordered)
@@ -456,6 +459,10 @@ def _id_key(quote_id: str) -> tuple[tuple[tuple[int, int, str], ...], str]:
     return chunks, quote_id
 
 
+def _rank_key_before_dominance(row: _Row) -> tuple[Decimal, Decimal, tuple[object, ...]]:
+    return (-row.score, row.total, _id_key(row.quote.id))
+
+
 def _rank_key(row: _Row) -> tuple[Decimal, Decimal, int, tuple[object, ...]]:
     # DESIGN: score desc, then total asc, then id asc. Between those two tie-breaks, fewer
     # dominators first: on an exact tie of score and total (a criterion weighted 0 separates the
@@ -469,7 +476,8 @@ def _results(
 ) -> tuple[QuoteResult, ...]:
     """Freeze the rows, in rank order; ``rows`` is the order the dominance bitsets refer to."""
     position = {id(row): rank for rank, row in enumerate(ordered, start=1)}
-    by_bit = {1 << i: row for i, row in enumerate(rows)}
+    ids = [row.quote.id for row in rows]
+    reordered = any(a is not b for a, b in zip(rows, ordered, strict=True))
     lowest = min((r.total for r in ordered), default=_ZERO)
     in_house_total = (
         request.in_house_monthly_cost * request.contract_months
@@ -478,8 +486,10 @@ def _results(
     )
     results = []
     for rank, row in enumerate(ordered, start=1):
-        dominators = [by_bit[bit] for bit in _bits(row.dominators)]
-        dominators.sort(key=lambda r: position[id(r)])
+        positions = list(_bit_positions(row.dominators))
+        if reordered:
+            positions.sort(key=lambda i: position[id(rows[i])])
+        dominated_by = tuple(ids[i] for i in positions)
         savings = savings_pct = None
         if in_house_total is not None:
             savings = in_house_total - row.total
@@ -502,7 +512,7 @@ def _results(
                 scores=row.scores,
                 contributions=row.contributions,
                 score=row.score,
-                dominated_by=tuple(d.quote.id for d in dominators),
+                dominated_by=dominated_by,
                 lowest_total=row.total == lowest,
                 best_value=rank == 1,
             )
@@ -510,11 +520,13 @@ def _results(
     return tuple(results)
 
 
-def _bits(mask: int) -> Iterable[int]:
-    while mask:
-        low = mask & -mask
-        yield low
-        mask ^= low
+def _bit_positions(mask: int) -> Iterable[int]:
+    """The positions of the set bits, lowest first."""
+    bits = bin(mask)[:1:-1]  # reversed, without "0b": bits[i] is bit i
+    i = bits.find("1")
+    while i >= 0:
+        yield i
+        i = bits.find("1", i + 1)
 
 
 def _sensitivity(ordered: list[_Row], raw_weights: Weights) -> Sensitivity | None:
@@ -616,8 +628,19 @@ def ordinal(rank: int) -> str:
 
 
 def percent_str(fraction: Decimal) -> str:
-    """A 0..1 fraction as whole percent, half-up: Decimal("0.2231") -> "22 %"."""
-    return f"{round_score(fraction * 100, 0):f} %"
+    """A 0..1 fraction as whole percent, half-up: Decimal("0.2231") -> "22 %".
+
+    Near the ends one decimal is kept, so 0.004 reads "0.4 %" rather than a misleading "0 %".
+    """
+    percent = fraction * 100
+    whole = round_score(percent, 0)
+    if whole in (0, 100) and percent != whole:
+        return f"{round_score(percent, 1):f} %"
+    return f"{whole:f} %"
+
+
+def _points(number: Decimal) -> str:
+    return f"{number:f} point" if number == 1 else f"{number:f} points"
 
 
 def explain(comparison: Comparison, names: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -627,13 +650,10 @@ def explain(comparison: Comparison, names: Mapping[str, str] | None = None) -> d
     """
     names = names or {}
 
+    vendor_names = {r.id: r.vendor_name for r in comparison.results}
+
     def name_of(quote_id: str) -> str:
-        if quote_id in names:
-            return names[quote_id]
-        try:
-            return comparison.result(quote_id).vendor_name or quote_id
-        except KeyError:
-            return quote_id
+        return names.get(quote_id) or vendor_names.get(quote_id) or quote_id
 
     sentences: dict[str, str] = {}
     winner = comparison.winner
@@ -645,7 +665,8 @@ def explain(comparison: Comparison, names: Mapping[str, str] | None = None) -> d
         if total == 0:
             head += "it scores no points"
         else:
-            head += f"{points[top]:f} of its {total:f} points come from {CRITERION_LABELS[top]}"
+            verb = "comes" if points[top] == 1 else "come"
+            head += f"{points[top]:f} of its {_points(total)} {verb} from {CRITERION_LABELS[top]}"
         sentences[result.id] = head + _tail(comparison, result, winner, name_of) + "."
     return sentences
 
@@ -664,7 +685,7 @@ def _tail(
         gap = round_score(winner.score, 0) - round_score(result.score, 0)
         if gap == 0:
             return f"; it is level on points with {name_of(winner.id)} and loses the tie-break"
-        return f"; it trails {name_of(winner.id)} by {gap:f} points"
+        return f"; it trails {name_of(winner.id)} by {_points(gap)}"
     if len(comparison.results) == 1:
         return "; it is the only quote compared"
     sensitivity = comparison.sensitivity

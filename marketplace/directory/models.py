@@ -77,7 +77,8 @@ class Vendor(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("hourly_rate_min IS NULL OR hourly_rate_min >= 0", name="rate_min_nonneg"),
         CheckConstraint("hourly_rate_max IS NULL OR hourly_rate_max >= 0", name="rate_max_nonneg"),
         CheckConstraint(
-            "hourly_rate_min IS NULL OR hourly_rate_max IS NULL OR hourly_rate_max >= hourly_rate_min",
+            "hourly_rate_min IS NULL OR hourly_rate_max IS NULL"
+            " OR hourly_rate_max >= hourly_rate_min",
             name="rate_range",
         ),
         CheckConstraint("review_count >= 0", name="review_count_nonneg"),
@@ -204,7 +205,9 @@ class ShortlistEntry(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "shortlist_entries"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     vendor_id: Mapped[int] = mapped_column(
         ForeignKey("vendors.id", ondelete="CASCADE"), primary_key=True
     )

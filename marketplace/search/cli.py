@@ -1,0 +1,27 @@
+"""``flask search reindex`` and ``flask search sync``."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import AppGroup
+
+from marketplace.search.services import rebuild_index, sync_all
+
+search_cli = AppGroup("search", help="Full-text search index.")
+
+
+@search_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the index from the database into a new folder and swap it in."""
+    started = time.perf_counter()
+    count = rebuild_index()
+    elapsed = time.perf_counter() - started
+    click.echo(f"Indexed {count:,} published vendors in {elapsed:.1f} s.")
+
+
+@search_cli.command("sync")
+def sync_command() -> None:
+    """Apply vendor changes that were committed but not yet indexed."""
+    click.echo(f"Applied {sync_all():,} pending vendor changes.")
