@@ -26,6 +26,7 @@ migrate: $(STAMP) ## Apply database migrations (SQLite under instance/ unless DA
 
 demo: migrate ## Load the demo directory when the database is empty, and build the search index
 	$(FLASK) demo load --if-empty --vendors $(DEMO_VENDORS)
+	$(FLASK) search ensure
 
 run: demo ## Install, migrate, load the demo data and serve on http://127.0.0.1:5000
 	@$(BIN)/python -c "from marketplace.demo.generator import DEMO_ACCOUNTS; print('\nDemo accounts:'); [print(f'  {r:<6} {e}  password: {p}') for r, e, p in DEMO_ACCOUNTS]; print()"

@@ -95,7 +95,7 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip(message)
     import psycopg
 
-    name = f"mkp_test_{_worker()}"
+    name = f"mkp_test_{_worker()}_{os.getpid()}"  # concurrent runs never share a database
     with psycopg.connect(pg_admin_url(), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.admin.audit import record
@@ -387,15 +388,21 @@ def queue_counts() -> dict[str, int]:
 
 def queue_items(tab: str, page: int, per_page: int = 20) -> tuple[list[Any], int]:
     """One page of a queue tab, oldest first (first come, first served), and the page count."""
+    options: tuple[Any, ...]
     if tab == "vendors":
         stmt: Any = select(Vendor).where(Vendor.status == "pending").order_by(
             Vendor.updated_at, Vendor.id)
+        options = (selectinload(Vendor.services), selectinload(Vendor.certifications))
     elif tab == "reviews":
         stmt = select(Review).where(Review.status == "pending").order_by(
             Review.created_at, Review.id)
+        options = (selectinload(Review.vendor), selectinload(Review.buyer))
     elif tab == "flags":
         stmt = select(Flag).where(Flag.status == "open").order_by(Flag.created_at, Flag.id)
+        options = (selectinload(Flag.reporter),)
     elif tab == "certifications":
+        options = (selectinload(VendorCertification.vendor),
+                   selectinload(VendorCertification.certification))
         stmt = (
             select(VendorCertification)
             .join(Vendor, Vendor.id == VendorCertification.vendor_id)
@@ -408,5 +415,7 @@ def queue_items(tab: str, page: int, per_page: int = 20) -> tuple[list[Any], int
     total = int(db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    items = list(db.session.scalars(
+        stmt.options(*options).limit(per_page).offset((page - 1) * per_page)
+    ))
     return items, pages

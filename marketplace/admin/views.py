@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from marketplace.accounts.auth import safe_next
@@ -44,7 +45,7 @@ from marketplace.admin.forms import (
     VendorSearchForm,
     VerifyCertificationForm,
 )
-from marketplace.admin.models import Flag
+from marketplace.admin.models import AuditLog, Flag
 from marketplace.clock import utcnow
 from marketplace.directory.models import VENDOR_STATUSES, Vendor, VendorCertification
 from marketplace.extensions import db, login_manager
@@ -156,7 +157,8 @@ def _vendor_or_404(vendor_id: int) -> Vendor:
 
 def _render_vendor(vendor: Vendor, failed: Failed | None = None, status: int = 200) -> Any:
     history = db.session.scalars(
-        audit_query(AuditFilter(target_type="vendor", target_id=vendor.id)).limit(50)
+        audit_query(AuditFilter(target_type="vendor", target_id=vendor.id))
+        .options(selectinload(AuditLog.actor)).limit(50)
     ).all()
     flags = db.session.scalars(
         select(Flag).where(Flag.target_type == "vendor", Flag.target_id == vendor.id)
@@ -165,6 +167,7 @@ def _render_vendor(vendor: Vendor, failed: Failed | None = None, status: int = 2
     context = {
         "vendor": vendor,
         "history": history,
+        "actions": ACTIONS,
         "flags": flags,
         "failed": failed,
         "today": utcnow().date(),

@@ -16,7 +16,7 @@ import random
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate
 from statistics import median
@@ -237,6 +237,9 @@ class DemoBuilder:
         self.demo_vendor: VendorRec | None = None
         self.showcase: dict[str, VendorRec] = {}
         self.awarded: list[tuple[Row, InvRec]] = []  # (request, winning invitation)
+        # request id -> (overall rating, review status, with a vendor reply): scripted reviews
+        self.forced_reviews: dict[int, tuple[int, str, bool]] = {}
+        self.buyer_times: list[datetime] = []
         self.requests_by_id: dict[int, Row] = {}
         self.vendor_by_id: dict[int, VendorRec] = {}
         self.user_by_id: dict[int, Row] = {}
@@ -365,6 +368,8 @@ class DemoBuilder:
             )
             row["_currency"] = W.BUYER_CURRENCY[country]
             self.buyers.append(row)
+        self.buyers.sort(key=lambda b: (b["created_at"], b["id"]))
+        self.buyer_times = [b["created_at"] for b in self.buyers]
         self.demo_buyer["_currency"] = "USD"
 
     def unique_company(self) -> str:
@@ -400,11 +405,9 @@ class DemoBuilder:
                 name = f"{self.pick(W.BRAND_HEADS)}{self.pick(W.BRAND_TAILS)}"
             if attempt > 150:
                 name = f"{name} {self.pick(country.cities)}"
-            slug = ascii_slug(name)
-            if name.lower() in self.names_taken or slug in self.slugs_taken:
+            if name.lower() in self.names_taken or ascii_slug(name) in self.slugs_taken:
                 continue
             self.names_taken.add(name.lower())
-            self.slugs_taken.add(slug)
             if rng.random() < 0.32:
                 name = f"{name} {self.pick(country.legal)}"
             return name
@@ -453,7 +456,6 @@ class DemoBuilder:
     ) -> VendorRec:
         rng = self.rng
         main = categories[0]
-        slug = ascii_slug(name.removesuffix(" " + country.legal[0]) if False else name)
         slug = self.vendor_slug(name, country)
         if owner is None:
             first, last = self.person(country.people)
@@ -575,25 +577,20 @@ class DemoBuilder:
         return rec
 
     def vendor_slug(self, name: str, country: W.Country) -> str:
-        base = name
-        for legal in country.legal:
-            base = base.removesuffix(" " + legal)
-        slug = ascii_slug(base)
+        """The name without its company form ("Sp. z o.o.", "Ltd"), slugified; unique."""
+        slug = ascii_slug(self.base_name(name, country))
         candidate, n = slug, 2
-        while candidate in self.slugs_taken and candidate != slug or (
-            candidate == slug and any(v["slug"] == slug for v in self.t.vendors[-0:0])
-        ):
+        while candidate in self.slugs_taken:
             candidate = f"{slug}-{n}"
             n += 1
-        # Names are unique, and so are their slugs (checked when the name was drawn), but a
-        # hand-written showcase name may collide with a drawn one: suffix it then.
-        used = {v["slug"] for v in self.t.vendors} if len(self.t.vendors) < 10 else None
-        if used is not None:
-            while candidate in used:
-                candidate = f"{slug}-{n}"
-                n += 1
         self.slugs_taken.add(candidate)
         return candidate
+
+    @staticmethod
+    def base_name(name: str, country: W.Country) -> str:
+        for legal in country.legal:
+            name = name.removesuffix(" " + legal)
+        return name
 
     def whole(self, amount: Decimal) -> Decimal:
         step = D(10) if amount >= 500 else D(1)
@@ -756,11 +753,9 @@ class DemoBuilder:
         return chosen
 
     def pick_buyer(self, when: datetime) -> Row:
-        for _ in range(20):
-            buyer = self.pick(self.buyers)
-            if buyer["created_at"] < when:
-                return buyer
-        return min(self.buyers, key=lambda b: b["created_at"])
+        """Any buyer who had signed up by ``when``."""
+        eligible = max(1, bisect_right(self.buyer_times, when))
+        return self.buyers[self.rng.randrange(eligible)]
 
     def quantity(self, category: str) -> int:
         low, high, step = QUANTITY_RANGE[category]
@@ -811,6 +806,8 @@ class DemoBuilder:
             in_house = (nice_amount(self.to_currency(market * D(rng.randint(150, 280)) / 100, currency))
                         if rng.random() < 0.6 else None)
         published = None if status == "draft" else at(created, rng.randint(0, 48) / 4)
+        if published and published >= self.now:
+            published = at(created, (self.now - created).total_seconds() / 7200)
         row: Row = {
             "id": self.new_id("quote_requests"),
             "buyer_id": buyer["id"],
@@ -889,7 +886,7 @@ class DemoBuilder:
         setup = (nice_amount(self.to_currency(monthly_usd * D(rng.randint(20, 120)) / 100, currency))
                  if rng.random() < 0.55 else D("0.00"))
         minimum = (nice_amount(self.to_currency(monthly_usd * D(rng.randint(50, 85)) / 100, currency))
-                   if rng.random() < 0.35 else D("0.00"))
+                   if rng.random() < 0.35 and model != "fixed_month" else D("0.00"))
         low_t, high_t = TURNAROUND_HOURS[category]
         accuracy = ACCURACY_RANGE[category]
         return {
@@ -994,8 +991,8 @@ class DemoBuilder:
 
     def make_random_request(self) -> None:
         rng = self.rng
-        total_hours = ((self.now - self.launch).days - 60) * 24
-        created = at(self.launch, 24 * 60 + total_hours * rng.random() ** 0.7)
+        total_hours = ((self.now - self.launch).days - 60) * 24 - 16
+        created = at(self.launch, 24 * 60 + total_hours * rng.random() ** 0.6)
         category = self.weighted(list(CATEGORY_WEIGHTS.items()))
         due = (created + timedelta(days=rng.randint(7, 21))).replace(hour=17, minute=0, second=0)
         if due > self.now:
@@ -1032,14 +1029,15 @@ class DemoBuilder:
         """
         rng = self.rng
         due = request["quotes_due_at"]
+        start = request["published_at"]
+        window = (min(due, self.now) - start).total_seconds() / 3600
         if status == "open":
             cutoff = min(due, self.now)
-        elif status == "cancelled":
-            start = request["published_at"]
-            limit = min(due, self.now)
-            cutoff = end or at(start, ((limit - start).total_seconds() / 3600) * rng.uniform(0.3, 0.95))
+        elif status == "cancelled" or (status == "closed" and due > self.now):
+            # cancelled by the buyer, or closed early: somewhere inside the quoting window
+            cutoff = end or at(start, window * rng.uniform(0.3, 0.95))
         elif status == "awarded" and due > self.now:
-            cutoff = at(self.now, -rng.uniform(1, 30))  # an early award, before the deadline
+            cutoff = at(start, window * rng.uniform(0.6, 0.97))  # an early award
         else:
             cutoff = due
         for inv in invitations:
@@ -1056,7 +1054,7 @@ class DemoBuilder:
                 won = rng.choices(live, weights=[inv.vendor.quality ** 4 for inv in live])[0]
             last_quote = max(inv.quotes[-1]["created_at"] for inv in live)
             if due > self.now:
-                awarded_at = at(max(last_quote, cutoff), rng.uniform(1, 20))
+                awarded_at = at(cutoff, rng.uniform(0.1, 0.9) * (self.now - cutoff).total_seconds() / 3600)
             else:
                 awarded_at = at(max(due, last_quote), rng.uniform(2, 24 * 6))
             awarded_at = end or min(awarded_at, at(self.now, -0.5))
@@ -1073,7 +1071,10 @@ class DemoBuilder:
                         quote.update(status="rejected", decided_at=awarded_at)
             self.awarded.append((request, won))
         elif status == "closed":
-            closed_at = end or min(at(due, rng.uniform(1, 24 * 4)), at(self.now, -0.5))
+            if due > self.now:
+                closed_at = cutoff
+            else:
+                closed_at = end or min(at(due, rng.uniform(1, 24 * 4)), at(self.now, -0.5))
             request.update(closed_at=closed_at, updated_at=closed_at)
         elif status == "cancelled":
             request.update(cancelled_at=cutoff, updated_at=cutoff)
@@ -1349,12 +1350,10 @@ class DemoBuilder:
         assert vendor is not None
         now = self.now
         rng = self.rng
-        others = [b for b in self.buyers if b["created_at"] < at(now, -24 * 400)] or self.buyers
-
         def request_for(category: str, status: str, days_ago: float, due_in: float, **kw: Any) -> Row:
             created = at(now, -24 * days_ago)
             due = (now + timedelta(days=due_in)).replace(hour=17, minute=0, second=0)
-            return self.add_request(buyer=self.pick(others), category=category, status=status,
+            return self.add_request(buyer=self.pick_buyer(created), category=category, status=status,
                                     created=created, due=due, **kw)
 
         def peers(request: Row, count: int) -> list[VendorRec]:
@@ -1412,8 +1411,6 @@ class DemoBuilder:
                             request["awarded_at"], read=True)
 
     # ------------------------------------------------------------------ reviews and moderation
-
-    forced_reviews: dict[int, tuple[int, str, bool]]
 
     def make_reviews(self) -> None:
         """Reviews only on awarded requests, of the winning vendor, one per request."""
@@ -1476,69 +1473,53 @@ class DemoBuilder:
             self.t.reviews.append(row)
 
     def make_flags(self) -> None:
+        """Open and resolved flags on vendors and reviews; every hidden review has its flag."""
         rng = self.rng
-        published = [v for v in self.vendors if v.row["status"] == "published" and v is not self.demo_vendor]
-        public_reviews = [r for r in self.t.reviews if r["status"] in ("published", "hidden")]
-        count = max(3, len(self.vendors) // 250)
-        for i in range(count * 2):
-            open_flag = i % 2 == 0
-            created = at(self.now, -24 * rng.uniform(0.5, 20 if open_flag else 300))
+        published = [v for v in self.vendors
+                     if v.row["status"] == "published" and v is not self.demo_vendor]
+        public_reviews = [r for r in self.t.reviews if r["status"] == "published"]
+        for review in self.t.reviews:
+            if review["status"] == "hidden":
+                reported = min(at(review["published_at"], rng.uniform(2, 24 * 10)), at(self.now, -2))
+                self.add_flag(review, reported, resolved="hidden")
+        for i in range(max(3, len(self.vendors) // 250) * 2):
+            created = at(self.now, -24 * rng.uniform(0.5, 20 if i % 2 == 0 else 300))
+            resolved = None if i % 2 == 0 else "dismissed"
             if i % 3 == 2 and public_reviews:
                 review = self.pick(public_reviews)
-                if review["status"] == "hidden":
-                    open_flag = False
-                target_type, target_id = "review", review["id"]
-                reporter = self.vendor_by_id[review["vendor_id"]].row["owner_id"]
-                reason = self.pick(W.REVIEW_FLAG_REASONS)
-                created = max(created, at(review["published_at"], 2))
+                self.add_flag(review, max(created, at(review["published_at"], 2)), resolved)
             else:
-                vendor = self.pick(published)
-                target_type, target_id = "vendor", vendor.id
-                reporter = self.pick(self.buyers)["id"]
-                reason = self.pick(W.VENDOR_FLAG_REASONS)
-            if created >= self.now:
-                created = at(self.now, -0.5)
-            row: Row = {
-                "id": self.new_id("flags"), "reporter_id": reporter, "target_type": target_type,
-                "target_id": target_id, "reason": reason, "status": "open", "resolution": "",
-                "resolution_note": "", "resolved_by_id": None, "resolved_at": None,
-                "created_at": created,
-            }
-            if not open_flag:
-                hidden = target_type == "review" and review["status"] == "hidden"
-                resolved = min(at(created, rng.uniform(4, 72)), at(self.now, -0.25))
-                row.update(status="resolved", resolution="hidden" if hidden else "dismissed",
-                           resolution_note=("Review hidden: it names a staff member." if hidden
-                                            else "Checked the evidence; no breach of the rules."),
-                           resolved_by_id=self.admin["id"], resolved_at=resolved)
-                if hidden:
-                    self.audit("review.hide", "review", target_id, resolved, flag_id=row["id"])
-                self.audit("flag.resolve", "flag", row["id"], resolved,
-                           resolution=row["resolution"])
-            self.t.flags.append(row)
-        for review in self.t.reviews:  # every hidden review has the flag that hid it
-            if review["status"] == "hidden" and not any(
-                f["target_type"] == "review" and f["target_id"] == review["id"] for f in self.t.flags
-            ):
-                reported = at(review["published_at"], 24)
-                if reported >= self.now:
-                    reported = at(self.now, -2)
-                resolved = min(at(reported, 8), at(self.now, -1))
-                flag_id = self.new_id("flags")
-                self.t.flags.append({
-                    "id": flag_id,
-                    "reporter_id": self.vendor_by_id[review["vendor_id"]].row["owner_id"],
-                    "target_type": "review", "target_id": review["id"],
-                    "reason": self.pick(W.REVIEW_FLAG_REASONS), "status": "resolved",
-                    "resolution": "hidden", "resolution_note": "Review hidden after checking.",
-                    "resolved_by_id": self.admin["id"], "resolved_at": resolved,
-                    "created_at": reported,
-                })
-                self.audit("review.hide", "review", review["id"], resolved, flag_id=flag_id)
-                self.audit("flag.resolve", "flag", flag_id, resolved, resolution="hidden")
+                self.add_flag(self.pick(published).row, created, resolved)
         open_count = sum(1 for f in self.t.flags if f["status"] == "open")
         self.notify(self.admin["id"], "flags", f"{open_count} flags are waiting for review.",
                     at(self.now, -2))
+
+    def add_flag(self, target: Row, created: datetime, resolved: str | None) -> None:
+        """A flag on a vendor row or a review row; ``resolved`` is its resolution, or None."""
+        is_review = "overall" in target
+        if is_review:
+            reporter = self.vendor_by_id[target["vendor_id"]].row["owner_id"]
+            reason = self.pick(W.REVIEW_FLAG_REASONS)
+        else:
+            reporter = self.pick(self.buyers)["id"]
+            reason = self.pick(W.VENDOR_FLAG_REASONS)
+        created = min(created, at(self.now, -0.5))
+        row: Row = {
+            "id": self.new_id("flags"), "reporter_id": reporter,
+            "target_type": "review" if is_review else "vendor", "target_id": target["id"],
+            "reason": reason, "status": "open", "resolution": "", "resolution_note": "",
+            "resolved_by_id": None, "resolved_at": None, "created_at": created,
+        }
+        if resolved:
+            when = min(at(created, self.rng.uniform(4, 72)), at(self.now, -0.25))
+            row.update(status="resolved", resolution=resolved, resolved_by_id=self.admin["id"],
+                       resolved_at=when,
+                       resolution_note=("Review hidden: it names a staff member." if resolved == "hidden"
+                                        else "Checked the evidence; no breach of the rules."))
+            if resolved == "hidden":
+                self.audit("review.hide", "review", target["id"], when, flag_id=row["id"])
+            self.audit("flag.resolve", "flag", row["id"], when, resolution=resolved)
+        self.t.flags.append(row)
 
     # ------------------------------------------------------------------ aggregates and extras
 
@@ -1585,9 +1566,8 @@ class DemoBuilder:
                     "vendor_id": vendor.id, "day": day, "profile_views": views,
                     "search_appearances": views * rng.randint(4, 12),
                 })
-        payroll = [v for v in self.pools["payroll"][0]][:]
         picks = [self.showcase[k] for k in ("vistula", "thamesbridge", "andes")]
-        picks += [v for v in payroll if v.row["verified"] and v not in picks][:3]
+        picks += [v for v in self.pools["payroll"][0] if v.row["verified"] and v not in picks][:3]
         for i, vendor in enumerate(picks):
             self.t.shortlist_entries.append({"user_id": self.demo_buyer["id"], "vendor_id": vendor.id,
                                              "created_at": at(self.now, -24 * (20 - i))})
@@ -1623,7 +1603,3 @@ CERT_NAMES = {
     "gdpr": "GDPR", "pci-dss": "PCI DSS", "iso-22301": "ISO 22301",
     "cyber-essentials": "Cyber Essentials",
 }
-
-
-def _unused(_: date) -> None:  # keeps the date import for type checkers of row values
-    return None

@@ -580,7 +580,7 @@ TAGLINES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-TEAM_WORDS = ("specialists", "professionals", "analysts", "staff", "people", "team members")
+TEAM_WORDS = ("specialists", "professionals", "analysts", "staff", "people", "experts")
 COVERAGE_PHRASES = (
     "with cover across US and European business hours",
     "24/7 in three shifts",

@@ -25,3 +25,22 @@ def reindex_command() -> None:
 def sync_command() -> None:
     """Apply vendor changes that were committed but not yet indexed."""
     click.echo(f"Applied {sync_all():,} pending vendor changes.")
+
+
+@search_cli.command("ensure")
+def ensure_command() -> None:
+    """Build the index if it is missing or empty, else apply pending changes (used by make run)."""
+    from marketplace.search.backend import SearchError
+    from marketplace.search.services import get_backend
+
+    backend = get_backend()
+    try:
+        ready = backend.healthy() and backend.doc_count() > 0
+    except SearchError:
+        ready = False
+    if ready:
+        click.echo(f"Search index ready; applied {sync_all():,} pending vendor changes.")
+        return
+    started = time.perf_counter()
+    count = rebuild_index()
+    click.echo(f"Built the search index: {count:,} vendors in {time.perf_counter() - started:.1f} s.")

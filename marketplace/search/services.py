@@ -34,7 +34,7 @@ from marketplace.directory.models import (
     VendorService,
 )
 from marketplace.extensions import db
-from marketplace.search.backend import SearchBackend, SearchError
+from marketplace.search.backend import IndexUnavailable, SearchBackend, SearchError
 from marketplace.search.documents import SearchHit, SearchQuery, SearchResults, Suggestion, VendorDocument
 from marketplace.search.models import SearchPending
 
@@ -140,24 +140,28 @@ def documents_for(vendor_ids: Iterable[int]) -> list[VendorDocument]:
 
 
 def all_published_documents(batch: int = 1000) -> Iterable[VendorDocument]:
-    """Every published vendor as a document, loaded in batches (the rebuild's input)."""
+    """Every published vendor as a document, loaded in batches (the rebuild's input).
+
+    Reads through its own short-lived session, so a rebuild never detaches or expires the
+    objects of the caller's session, and memory stays flat however large the directory is.
+    """
     from marketplace.rates.services import current_rates
 
     usd_per = current_rates().usd_per
     last_id = 0
     while True:
-        vendors = db.session.scalars(
-            _vendor_query()
-            .where(Vendor.status == "published", Vendor.id > last_id)
-            .order_by(Vendor.id)
-            .limit(batch)
-        ).all()
-        if not vendors:
-            return
-        for vendor in vendors:
-            yield vendor_document(vendor, usd_per)
-        last_id = vendors[-1].id
-        db.session.expunge_all()
+        with Session(db.engine) as session:
+            vendors = session.scalars(
+                _vendor_query()
+                .where(Vendor.status == "published", Vendor.id > last_id)
+                .order_by(Vendor.id)
+                .limit(batch)
+            ).all()
+            if not vendors:
+                return
+            docs = [vendor_document(vendor, usd_per) for vendor in vendors]
+            last_id = vendors[-1].id
+        yield from docs
 
 
 # --- applying changes -------------------------------------------------------------------------
@@ -178,10 +182,18 @@ def apply_pending(limit: int = 500) -> int:
     vendor_ids = {r.vendor_id for r in rows}
     docs = documents_for(vendor_ids)
     backend = get_backend()
-    backend.index(docs)  # non-published documents are removed by the backend
-    gone = vendor_ids - {d.id for d in docs}
-    if gone:
-        backend.remove(gone)
+    try:
+        backend.index(docs)  # non-published documents are removed by the backend
+        gone = vendor_ids - {d.id for d in docs}
+        if gone:
+            backend.remove(gone)
+    except IndexUnavailable:
+        # No index yet (fresh install) or an unreadable one: the database is the source of
+        # truth, so build a complete index from it instead of patching a missing one.
+        log.warning("Search index missing or unreadable; rebuilding it from the database.")
+        db.session.rollback()
+        rebuild_index()
+        return len(vendor_ids)
     db.session.execute(delete(SearchPending).where(SearchPending.id.in_(row_ids)))
     db.session.commit()
     return len(vendor_ids)

@@ -12,7 +12,9 @@ Layout under ``base_dir``::
 Whoosh's measured traps shape the code (issue 4): every write is ``with ix.writer(timeout=...)``
 so concurrent processes queue instead of losing updates and a failed write never keeps the
 lock; there is no AsyncWriter (it loses updates silently); one searcher per process is reused
-and refreshed, and a reader that trips over a file removed by a concurrent commit reopens once;
+and replaced by a fresh one when another commit lands (``Searcher.refresh()`` itself is broken
+in whoosh-reloaded 2.7.5: it can return a document twice), and a reader that trips over a file
+removed by a concurrent commit reopens once;
 rate and rating are integers; facet counts are computed from cached posting sets, apart from
 the top-N page search, so highlighting only ever touches the page's hits. User text is never
 handed to Whoosh's query parser: it is tokenised here and turned into ``Term`` queries.
@@ -115,6 +117,7 @@ SNIPPET_FIELDS = ("description", "services", "tagline")
 # "IT services" and "US" are real queries in this domain; Whoosh's list would drop them.
 _STOPLIST = frozenset(STOP_WORDS - {"it", "us"})
 _SLUG_RE = re.compile(r"[^a-z0-9-]+")
+_TRAILING = " \t\r\n.,;:!?)]}\"'"
 
 # Reader-side failures that a reopen can cure (a commit removed a segment file under us) and
 # that, if they persist, mean the index is unreadable.
@@ -332,10 +335,13 @@ class _MarkFormatter(Formatter):
         return f"<mark>{html.escape(get_text(text, token, replace))}</mark>"
 
     def format_fragment(self, fragment: Any, replace: bool = False) -> str:
-        body = " ".join(super().format_fragment(fragment, replace).split())
-        prefix = "\u2026" if fragment.startchar > 0 else ""
-        suffix = "\u2026" if fragment.endchar < len(fragment.text) else ""
-        return prefix + body + suffix
+        text = fragment.text
+        body = super().format_fragment(fragment, replace)
+        head, tail = text[: fragment.startchar], text[fragment.endchar :]
+        # Ellipses only where words were cut off, not for a trailing full stop.
+        prefix = "\u2026" if head.strip() else ""
+        suffix = "\u2026" if tail.strip(_TRAILING) else html.escape(tail)
+        return prefix + " ".join((body + suffix).split())
 
 
 @contextlib.contextmanager
@@ -552,11 +558,14 @@ class WhooshBackend:
             self._dirname = name
             self._cache = _Cache()
             return self._searcher
-        fresh = self._searcher.refresh()
-        if fresh is not self._searcher:
-            self._searcher = fresh
-            self._cache = _Cache()
-        return fresh
+        if not self._searcher.up_to_date():
+            # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 its reader reuse keeps segments
+            # merged away by the commit and stale deletions, so a refreshed searcher returned
+            # an updated vendor twice. A fresh reader costs a few ms, once per commit.
+            fresh = self._open_searcher(name)
+            self._forget_searcher()
+            self._searcher, self._dirname = fresh, name
+        return self._searcher
 
     def _open_searcher(self, name: str) -> Searcher:
         return _open_index(self.base_dir / name).searcher()

@@ -1,0 +1,1 @@
+"""Search engine tests: the Whoosh backend on a fixed corpus, no database."""
