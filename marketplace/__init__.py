@@ -57,11 +57,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.api.views import bp as api_bp
+    from marketplace.comparison.views import bp as compare_bp
     from marketplace.search.views import bp as search_bp
     from marketplace.admin.views import bp as admin_bp
     from marketplace.directory.views import bp as directory_bp
     from marketplace.notify.views import bp as notify_bp
     from marketplace.pages import bp as pages_bp
+    from marketplace.quotes.views import bp as quotes_bp
     from marketplace.reviews.views import bp as reviews_bp
 
     app.register_blueprint(pages_bp)
@@ -70,8 +72,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notify_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(compare_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(quotes_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -98,8 +102,9 @@ def register_cli(app: Flask) -> None:
     from marketplace.accounts.cli import users_cli
     from marketplace.demo.cli import demo_cli
     from marketplace.notify.cli import notify_cli
+    from marketplace.quotes.cli import quotes_cli
     from marketplace.rates.cli import rates_cli
     from marketplace.search.cli import search_cli
 
-    for group in (users_cli, demo_cli, notify_cli, rates_cli, search_cli):
+    for group in (users_cli, demo_cli, notify_cli, rates_cli, search_cli, quotes_cli):
         app.cli.add_command(group)

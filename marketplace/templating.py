@@ -26,6 +26,14 @@ def format_money(amount: Decimal | None, currency: str = "USD", places: int = 2)
     return f"{symbol}{text}" if symbol else f"{currency} {text}"
 
 
+def format_unit_price(amount: Decimal | None, currency: str = "USD") -> str:
+    """Unit prices keep sub-cent precision when they have it ($0.035 per record)."""
+    if amount is None:
+        return "—"
+    exponent = -Decimal(amount).normalize().as_tuple().exponent  # type: ignore[operator]
+    return format_money(amount, currency, places=min(max(int(exponent), 2), 4))
+
+
 def format_date(value: date | datetime | None) -> str:
     """Dates in words: "23 November 2026"."""
     if value is None:
@@ -75,6 +83,7 @@ def _navigation() -> dict[str, Any]:
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=format_money,
+        unit_money=format_unit_price,
         date=format_date,
         datetime=format_datetime,
         ago=time_ago,

@@ -183,7 +183,8 @@ def client(app: Flask) -> FlaskClient:
 
 
 def login(client: FlaskClient, user: Any) -> None:
-    """Sign ``user`` in on ``client`` the way Flask-Login does (by its session token)."""
+    """Sign ``user`` (a User, or its session token) in on ``client`` the way Flask-Login does."""
+    token = user if isinstance(user, str) else user.session_token
     with client.session_transaction() as session:
-        session["_user_id"] = user.session_token
+        session["_user_id"] = token
         session["_fresh"] = True

@@ -140,7 +140,7 @@ def budget_fit(monthly: Decimal | None, budget: Decimal | None) -> Decimal | Non
 
 
 def response_label(hours: Decimal | None) -> str:
-    """"answers in ~3 h", "answers within an hour", "answers in ~2 days"."""
+    """ "answers in ~3 h", "answers within an hour", "answers in ~2 days"."""
     if hours is None:
         return "no response history yet"
     if hours < 1:

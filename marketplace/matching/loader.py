@@ -34,7 +34,9 @@ def request_facts(request: QuoteRequest) -> RequestFacts:
     )
 
 
-def vendor_facts_for_category(category_id: int, category_slug: str, today: date) -> list[VendorFacts]:
+def vendor_facts_for_category(
+    category_id: int, category_slug: str, today: date
+) -> list[VendorFacts]:
     """Facts for every published vendor serving the category; expired certifications don't count."""
     serving = (
         select(Vendor, VendorService)
@@ -79,7 +81,9 @@ def vendor_facts_for_category(category_id: int, category_slug: str, today: date)
     ]
 
 
-def recommendations_for(request: QuoteRequest, today: date, limit: int = 20) -> list[Recommendation]:
+def recommendations_for(
+    request: QuoteRequest, today: date, limit: int = 20
+) -> list[Recommendation]:
     """The ranked recommendations for a request ("Get matched")."""
     facts = request_facts(request)
     vendors = vendor_facts_for_category(request.category_id, request.category.slug, today)

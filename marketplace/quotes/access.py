@@ -23,8 +23,9 @@ def vendor_invitation(request: QuoteRequest, vendor: Vendor | None) -> Invitatio
     if vendor is None or request.status == "draft":
         return None
     return db.session.execute(
-        select(Invitation).where(Invitation.request_id == request.id,
-                                 Invitation.vendor_id == vendor.id)
+        select(Invitation).where(
+            Invitation.request_id == request.id, Invitation.vendor_id == vendor.id
+        )
     ).scalar_one_or_none()
 
 
@@ -51,8 +52,12 @@ def get_request_for_user_or_404(request_id: int, user: Any) -> QuoteRequest:
 def get_own_request_or_404(request_id: int, user: Any) -> QuoteRequest:
     """The request only for the buyer who posted it (actions); everyone else gets 404."""
     request = db.session.get(QuoteRequest, request_id)
-    if request is None or not getattr(user, "is_authenticated", False) or user.role != "buyer" \
-            or request.buyer_id != user.id:
+    if (
+        request is None
+        or not getattr(user, "is_authenticated", False)
+        or user.role != "buyer"
+        or request.buyer_id != user.id
+    ):
         abort(404)
     return request
 
@@ -68,20 +73,27 @@ def get_lead_or_404(invitation_id: int, user: Any) -> Invitation:
     """The signed-in vendor's own invitation to a published request, else 404."""
     invitation = db.session.get(Invitation, invitation_id)
     vendor = vendor_for_user(user)
-    if (invitation is None or vendor is None or invitation.vendor_id != vendor.id
-            or invitation.request.status == "draft"):
+    if (
+        invitation is None
+        or vendor is None
+        or invitation.vendor_id != vendor.id
+        or invitation.request.status == "draft"
+    ):
         abort(404)
     return invitation
 
 
-def get_thread_or_404(request_id: int, vendor_id: int, user: Any) -> tuple[QuoteRequest, Invitation]:
+def get_thread_or_404(
+    request_id: int, vendor_id: int, user: Any
+) -> tuple[QuoteRequest, Invitation]:
     """A request x vendor thread: the buyer, that vendor's user, or an admin; else 404."""
     request = db.session.get(QuoteRequest, request_id)
     if request is None or request.status == "draft" or not getattr(user, "is_authenticated", False):
         abort(404)
     invitation = db.session.execute(
-        select(Invitation).where(Invitation.request_id == request_id,
-                                 Invitation.vendor_id == vendor_id)
+        select(Invitation).where(
+            Invitation.request_id == request_id, Invitation.vendor_id == vendor_id
+        )
     ).scalar_one_or_none()
     if invitation is None:
         abort(404)

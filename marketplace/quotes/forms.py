@@ -40,9 +40,7 @@ class RequestForm(FlaskForm):
         "changes the price. Plain text.",
     )
     quantity = StringField("Quantity", description="How many units of work per month.")
-    unit = SelectField(
-        "Unit", choices=choices((u, u) for u in UNITS), validate_choice=False
-    )
+    unit = SelectField("Unit", choices=choices((u, u) for u in UNITS), validate_choice=False)
     contract_months = StringField("Contract length (months)", default="12")
     start_date = StringField("Desired start date", description="Optional.")
     budget_monthly = StringField(
@@ -84,31 +82,36 @@ class QuoteForm(FlaskForm):
         validate_choice=False,
     )
     unit_price = StringField(
-        "Unit price", description="Per unit, transaction or hour; the whole monthly fee for a "
-        "fixed monthly price. Up to 4 decimals, e.g. 0.0350."
+        "Unit price",
+        description="Per unit, transaction or hour; the whole monthly fee for a "
+        "fixed monthly price. Up to 4 decimals, e.g. 0.0350.",
     )
     hours_per_month = StringField("Hours per month", description="Hourly pricing only.")
     setup_fee = StringField("One-off setup fee", default="0")
     minimum_monthly = StringField(
-        "Minimum monthly fee", default="0",
+        "Minimum monthly fee",
+        default="0",
         description="The least you bill in a month, whatever the volume.",
     )
     currency = SelectField("Currency", validate_choice=False, default="USD")
     turnaround_hours = StringField("SLA: turnaround (hours)", description="Optional.")
     accuracy_pct = StringField("SLA: accuracy (%)", description="Optional, e.g. 99.5.")
     valid_until = StringField("Valid until", description="Optional. The quote expires after it.")
-    notes = TextAreaField("Notes for the buyer", description="Assumptions, what is included, "
-                          "what is not. Plain text.")
+    notes = TextAreaField(
+        "Notes for the buyer", description="Assumptions, what is included, what is not. Plain text."
+    )
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField("Why are you declining?",
-                           description="The buyer sees this, e.g. “We don't cover Germany.”")
+    reason = TextAreaField(
+        "Why are you declining?", description="The buyer sees this, e.g. “We don't cover Germany.”"
+    )
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField("Message", description="Plain text. Links starting with https:// become "
-                         "clickable.")
+    body = TextAreaField(
+        "Message", description="Plain text. Links starting with https:// become clickable."
+    )
 
 
 class DeadlineForm(FlaskForm):

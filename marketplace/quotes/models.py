@@ -40,9 +40,7 @@ DEFAULT_WEIGHTS = {"price": 40, "quality": 25, "sla": 15, "compliance": 10, "res
 request_certifications = Table(
     "request_certifications",
     db.metadata,
-    Column(
-        "request_id", ForeignKey("quote_requests.id", ondelete="CASCADE"), primary_key=True
-    ),
+    Column("request_id", ForeignKey("quote_requests.id", ondelete="CASCADE"), primary_key=True),
     Column(
         "certification_id",
         ForeignKey("certifications.id", ondelete="RESTRICT"),
@@ -57,9 +55,7 @@ class QuoteRequest(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "quote_requests"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('draft','open','awarded','closed','cancelled')", name="status"
-        ),
+        CheckConstraint("status IN ('draft','open','awarded','closed','cancelled')", name="status"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("contract_months > 0", name="months_positive"),
         CheckConstraint("budget_monthly IS NULL OR budget_monthly >= 0", name="budget_nonneg"),
@@ -155,8 +151,10 @@ class Quote(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("setup_fee >= 0", name="setup_fee_nonneg"),
         CheckConstraint("minimum_monthly >= 0", name="minimum_monthly_nonneg"),
         CheckConstraint("hours_per_month IS NULL OR hours_per_month > 0", name="hours_positive"),
+        # accuracy_pct is a FixedDecimal(2): the column holds hundredths, so 100 % is 10000.
         CheckConstraint(
-            "accuracy_pct IS NULL OR (accuracy_pct >= 0 AND accuracy_pct <= 100)", name="accuracy"
+            "accuracy_pct IS NULL OR (accuracy_pct >= 0 AND accuracy_pct <= 10000)",
+            name="accuracy",
         ),
         CheckConstraint(
             "turnaround_hours IS NULL OR turnaround_hours > 0", name="turnaround_positive"
@@ -222,7 +220,9 @@ class ThreadRead(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "thread_reads"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     request_id: Mapped[int] = mapped_column(
         ForeignKey("quote_requests.id", ondelete="CASCADE"), primary_key=True
     )

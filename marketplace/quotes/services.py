@@ -132,7 +132,9 @@ def _rowcount(result: object) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _conditional_update(model: type, row_id: int, expected: Iterable[str], **values: object) -> bool:
+def _conditional_update(
+    model: type, row_id: int, expected: Iterable[str], **values: object
+) -> bool:
     """UPDATE one row only if it is still in an expected status; True when it was."""
     result = db.session.execute(
         update(model)
@@ -183,7 +185,9 @@ def _closed_reason(request: QuoteRequest, now: datetime) -> str:
     }.get(status, "This request is not open for quotes.")
 
 
-def _hold_open_request(request: QuoteRequest, now: datetime, statuses: tuple[str, ...] = ("open",)) -> None:
+def _hold_open_request(
+    request: QuoteRequest, now: datetime, statuses: tuple[str, ...] = ("open",)
+) -> None:
     """Touch the request row only if it still accepts quotes (or is in ``statuses``).
 
     The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) before anything else is
@@ -194,7 +198,9 @@ def _hold_open_request(request: QuoteRequest, now: datetime, statuses: tuple[str
     if statuses == ("open",):
         conditions.append(QuoteRequest.quotes_due_at > now)
     result = db.session.execute(
-        update(QuoteRequest).where(*conditions).values(updated_at=now)
+        update(QuoteRequest)
+        .where(*conditions)
+        .values(updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if _rowcount(result) != 1:
@@ -323,12 +329,23 @@ def _parse_request(data: RequestInput, now: datetime, *, with_vendors: bool) -> 
 
     attempt("category_id", category)
     attempt("title", title)
-    attempt("description", lambda: clean_text(data.description, max_length=DESCRIPTION_MAX,
-                                              multiline=True))
-    attempt("quantity", lambda: parse_int(data.quantity, min_value=1, max_value=QUANTITY_MAX,
-                                          label="quantity"))
-    attempt("contract_months", lambda: parse_int(data.contract_months, min_value=1,
-                                                 max_value=CONTRACT_MONTHS_MAX, label="number of months"))
+    attempt(
+        "description",
+        lambda: clean_text(data.description, max_length=DESCRIPTION_MAX, multiline=True),
+    )
+    attempt(
+        "quantity",
+        lambda: parse_int(data.quantity, min_value=1, max_value=QUANTITY_MAX, label="quantity"),
+    )
+    attempt(
+        "contract_months",
+        lambda: parse_int(
+            data.contract_months,
+            min_value=1,
+            max_value=CONTRACT_MONTHS_MAX,
+            label="number of months",
+        ),
+    )
 
     def unit() -> str:
         text = clean_text(data.unit, max_length=40)
@@ -351,10 +368,16 @@ def _parse_request(data: RequestInput, now: datetime, *, with_vendors: bool) -> 
         return day
 
     attempt("start_date", start_date)
-    attempt("budget_monthly", lambda: None if _blank(data.budget_monthly)
-            else parse_money(data.budget_monthly))
-    attempt("in_house_monthly_cost", lambda: None if _blank(data.in_house_monthly_cost)
-            else parse_money(data.in_house_monthly_cost))
+    attempt(
+        "budget_monthly",
+        lambda: None if _blank(data.budget_monthly) else parse_money(data.budget_monthly),
+    )
+    attempt(
+        "in_house_monthly_cost",
+        lambda: (
+            None if _blank(data.in_house_monthly_cost) else parse_money(data.in_house_monthly_cost)
+        ),
+    )
     attempt("currency", lambda: parse_currency(data.currency, current_rates().currencies))
     attempt("quotes_due_at", lambda: _parse_deadline(data.quotes_due_at, now))
 
@@ -448,7 +471,9 @@ def _apply(request: QuoteRequest, values: _RequestValues) -> None:
     request.weights = values.weights
 
 
-def create_request(buyer: User, data: RequestInput, now: datetime, publish: bool = False) -> QuoteRequest:
+def create_request(
+    buyer: User, data: RequestInput, now: datetime, publish: bool = False
+) -> QuoteRequest:
     """Save a new request as a draft, or publish it (open) straight away; invites ``vendor_ids``."""
     _require_buyer(buyer)
     values = _parse_request(data, now, with_vendors=True)
@@ -464,15 +489,21 @@ def create_request(buyer: User, data: RequestInput, now: datetime, publish: bool
     return request
 
 
-def update_draft(buyer: User, request: QuoteRequest, data: RequestInput, now: datetime) -> QuoteRequest:
+def update_draft(
+    buyer: User, request: QuoteRequest, data: RequestInput, now: datetime
+) -> QuoteRequest:
     """Edit a draft; a published request can only have its deadline extended."""
     _require_owner(buyer, request)
     if request.status != "draft":
         raise WorkflowError("Only drafts can be edited. You can still extend the deadline.")
     values = _parse_request(data, now, with_vendors=False)
     if values.category.id != request.category_id and request.invitations:
-        raise FieldErrors({"category_id": "Remove the invited vendors before changing the service: "
-                                          "they were chosen for the current one."})
+        raise FieldErrors(
+            {
+                "category_id": "Remove the invited vendors before changing the service: "
+                "they were chosen for the current one."
+            }
+        )
     _apply(request, values)
     db.session.flush()
     return request
@@ -484,10 +515,13 @@ def publish_request(buyer: User, request: QuoteRequest, now: datetime) -> QuoteR
     if request.status != "draft":
         raise WorkflowError("This request is already published.")
     if as_utc(request.quotes_due_at) < now + DEADLINE_MIN:
-        raise WorkflowError("The quotes-due date has passed or is less than an hour away: "
-                            "edit the draft and choose a later one.")
-    if not _conditional_update(QuoteRequest, request.id, ("draft",), status="open",
-                               published_at=now):
+        raise WorkflowError(
+            "The quotes-due date has passed or is less than an hour away: "
+            "edit the draft and choose a later one."
+        )
+    if not _conditional_update(
+        QuoteRequest, request.id, ("draft",), status="open", published_at=now
+    ):
         raise WorkflowError("This request is already published.")
     db.session.expire(request, ["status", "published_at"])
     for invitation in request.invitations:
@@ -503,8 +537,9 @@ def cancel_request(buyer: User, request: QuoteRequest, now: datetime) -> QuoteRe
     was = request.status
     if was in ("awarded", "cancelled"):
         raise WorkflowError(f"This request is already {was}.")
-    if not _conditional_update(QuoteRequest, request.id, ("draft", "open", "closed"),
-                               status="cancelled", cancelled_at=now):
+    if not _conditional_update(
+        QuoteRequest, request.id, ("draft", "open", "closed"), status="cancelled", cancelled_at=now
+    ):
         raise WorkflowError("This request changed meanwhile; reload the page.")
     db.session.expire(request, ["status", "cancelled_at"])
     if was != "draft":
@@ -517,8 +552,11 @@ def close_request(buyer: User, request: QuoteRequest, now: datetime) -> QuoteReq
     """open -> closed early: no new quotes; the buyer can still award a submitted one."""
     _require_owner(buyer, request)
     if request.status != "open":
-        raise WorkflowError(_closed_reason(request, now) if request.status != "closed"
-                            else "This request is already closed.")
+        raise WorkflowError(
+            _closed_reason(request, now)
+            if request.status != "closed"
+            else "This request is already closed."
+        )
     if not _conditional_update(QuoteRequest, request.id, ("open",), status="closed", closed_at=now):
         raise WorkflowError("This request changed meanwhile; reload the page.")
     db.session.expire(request, ["status", "closed_at"])
@@ -527,7 +565,9 @@ def close_request(buyer: User, request: QuoteRequest, now: datetime) -> QuoteReq
     return request
 
 
-def extend_deadline(buyer: User, request: QuoteRequest, new_due: object, now: datetime) -> QuoteRequest:
+def extend_deadline(
+    buyer: User, request: QuoteRequest, new_due: object, now: datetime
+) -> QuoteRequest:
     """Move the quotes-due date later while the request is open; invited vendors are told."""
     _require_owner(buyer, request)
     if not accepting_quotes(request, now):
@@ -543,8 +583,11 @@ def extend_deadline(buyer: User, request: QuoteRequest, new_due: object, now: da
         values["reminder_sent_at"] = None  # a new 24-hour reminder will be due
     result = db.session.execute(
         update(QuoteRequest)
-        .where(QuoteRequest.id == request.id, QuoteRequest.status == "open",
-               QuoteRequest.quotes_due_at > now)
+        .where(
+            QuoteRequest.id == request.id,
+            QuoteRequest.status == "open",
+            QuoteRequest.quotes_due_at > now,
+        )
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -560,8 +603,9 @@ def extend_deadline(buyer: User, request: QuoteRequest, new_due: object, now: da
 # Invitations
 
 
-def _eligible_vendors(category: ServiceCategory, vendor_ids: Iterable[object],
-                      already: set[int]) -> list[Vendor]:
+def _eligible_vendors(
+    category: ServiceCategory, vendor_ids: Iterable[object], already: set[int]
+) -> list[Vendor]:
     ids: list[int] = []
     try:
         for raw in vendor_ids:
@@ -579,25 +623,38 @@ def _eligible_vendors(category: ServiceCategory, vendor_ids: Iterable[object],
         raise FieldErrors({"vendor_ids": "Some of these vendors are already invited."})
     room = MAX_INVITATIONS - len(already)
     if len(ids) > room:
-        raise FieldErrors({"vendor_ids": f"A request can invite up to {MAX_INVITATIONS} vendors; "
-                                         f"you can add {max(room, 0)} more."})
+        raise FieldErrors(
+            {
+                "vendor_ids": f"A request can invite up to {MAX_INVITATIONS} vendors; "
+                f"you can add {max(room, 0)} more."
+            }
+        )
     vendors = list(
         db.session.scalars(
             select(Vendor)
-            .join(VendorService, and_(VendorService.vendor_id == Vendor.id,
-                                      VendorService.category_id == category.id))
+            .join(
+                VendorService,
+                and_(
+                    VendorService.vendor_id == Vendor.id, VendorService.category_id == category.id
+                ),
+            )
             .where(Vendor.id.in_(ids), Vendor.status == "published")
         )
     )
     if len(vendors) != len(ids):
-        raise FieldErrors({"vendor_ids": f"Only published vendors that offer {category.name} can "
-                                         "be invited; some of your choices do not."})
+        raise FieldErrors(
+            {
+                "vendor_ids": f"Only published vendors that offer {category.name} can "
+                "be invited; some of your choices do not."
+            }
+        )
     order = {vid: n for n, vid in enumerate(ids)}
     return sorted(vendors, key=lambda v: order[v.id])
 
 
-def invite_vendors(buyer: User, request: QuoteRequest, vendor_ids: Iterable[object],
-                   now: datetime) -> list[Invitation]:
+def invite_vendors(
+    buyer: User, request: QuoteRequest, vendor_ids: Iterable[object], now: datetime
+) -> list[Invitation]:
     """Invite published vendors serving the category: 1 to 5 in all, no one twice."""
     _require_owner(buyer, request)
     if request.status != "draft" and not accepting_quotes(request, now):
@@ -615,7 +672,9 @@ def invite_vendors(buyer: User, request: QuoteRequest, vendor_ids: Iterable[obje
     try:
         db.session.flush()
     except IntegrityError as exc:  # the same vendor invited by a concurrent submission
-        raise WorkflowError("Some of these vendors were invited meanwhile; reload the page.") from exc
+        raise WorkflowError(
+            "Some of these vendors were invited meanwhile; reload the page."
+        ) from exc
     if request.status == "open":
         for invitation in created:
             notices.invited(request, invitation)
@@ -628,8 +687,9 @@ def mark_viewed(vendor_user: User, invitation: Invitation, now: datetime) -> boo
     _own_vendor(vendor_user, invitation)
     if invitation.status != "invited":
         return False
-    if not _conditional_update(Invitation, invitation.id, ("invited",), status="viewed",
-                               viewed_at=now):
+    if not _conditional_update(
+        Invitation, invitation.id, ("invited",), status="viewed", viewed_at=now
+    ):
         return False
     db.session.expire(invitation, ["status", "viewed_at"])
     return True
@@ -644,8 +704,11 @@ def _record_first_response(vendor: Vendor, invitation: Invitation, now: datetime
     rows = db.session.execute(
         select(Invitation.invited_at, Invitation.responded_at)
         .join(QuoteRequest, QuoteRequest.id == Invitation.request_id)
-        .where(Invitation.vendor_id == vendor.id, Invitation.responded_at.is_not(None),
-               QuoteRequest.status != "draft")
+        .where(
+            Invitation.vendor_id == vendor.id,
+            Invitation.responded_at.is_not(None),
+            QuoteRequest.status != "draft",
+        )
     ).all()
     hours = sorted(
         max(Decimal(int((as_utc(done) - as_utc(start)).total_seconds())), Decimal(0)) / 3600
@@ -659,8 +722,9 @@ def _record_first_response(vendor: Vendor, invitation: Invitation, now: datetime
     enqueue_vendor(vendor.id)
 
 
-def decline_invitation(vendor_user: User, invitation: Invitation, reason: object,
-                       now: datetime) -> Invitation:
+def decline_invitation(
+    vendor_user: User, invitation: Invitation, reason: object, now: datetime
+) -> Invitation:
     """invited/viewed -> declined, with a reason the buyer reads."""
     vendor = _own_vendor(vendor_user, invitation)
     request = invitation.request
@@ -677,8 +741,9 @@ def decline_invitation(vendor_user: User, invitation: Invitation, reason: object
     if not text:
         raise FieldErrors({"reason": "Tell the buyer briefly why, e.g. “not our region”."})
     _hold_open_request(request, now)
-    if not _conditional_update(Invitation, invitation.id, ("invited", "viewed"),
-                               status="declined", decline_reason=text):
+    if not _conditional_update(
+        Invitation, invitation.id, ("invited", "viewed"), status="declined", decline_reason=text
+    ):
         raise WorkflowError("This lead changed meanwhile; reload the page.")
     db.session.expire(invitation, ["status", "decline_reason"])
     _record_first_response(vendor, invitation, now)
@@ -740,26 +805,52 @@ def parse_quote_input(data: QuoteInput, now: datetime) -> QuoteValues:
         return str(data.pricing_model)
 
     attempt("pricing_model", model)
-    attempt("unit_price", lambda: parse_money(data.unit_price, places=4, max_value=UNIT_PRICE_MAX,
-                                              allow_zero=False))
+    attempt(
+        "unit_price",
+        lambda: parse_money(data.unit_price, places=4, max_value=UNIT_PRICE_MAX, allow_zero=False),
+    )
 
     def hours() -> int | None:
         if values.get("pricing_model") != "per_hour":
             return None
         if _blank(data.hours_per_month):
             raise ParseError("Hourly pricing needs the hours per month you expect.")
-        return parse_int(data.hours_per_month, min_value=1, max_value=HOURS_PER_MONTH_MAX,
-                         label="number of hours")
+        return parse_int(
+            data.hours_per_month,
+            min_value=1,
+            max_value=HOURS_PER_MONTH_MAX,
+            label="number of hours",
+        )
 
     attempt("hours_per_month", hours)
-    attempt("setup_fee", lambda: Decimal(0) if _blank(data.setup_fee)
-            else parse_money(data.setup_fee, max_value=FEE_MAX))
-    attempt("minimum_monthly", lambda: Decimal(0) if _blank(data.minimum_monthly)
-            else parse_money(data.minimum_monthly, max_value=FEE_MAX))
+    attempt(
+        "setup_fee",
+        lambda: (
+            Decimal(0) if _blank(data.setup_fee) else parse_money(data.setup_fee, max_value=FEE_MAX)
+        ),
+    )
+    attempt(
+        "minimum_monthly",
+        lambda: (
+            Decimal(0)
+            if _blank(data.minimum_monthly)
+            else parse_money(data.minimum_monthly, max_value=FEE_MAX)
+        ),
+    )
     attempt("currency", lambda: parse_currency(data.currency, current_rates().currencies))
-    attempt("turnaround_hours", lambda: None if _blank(data.turnaround_hours)
-            else parse_int(data.turnaround_hours, min_value=1, max_value=TURNAROUND_MAX,
-                           label="number of hours"))
+    attempt(
+        "turnaround_hours",
+        lambda: (
+            None
+            if _blank(data.turnaround_hours)
+            else parse_int(
+                data.turnaround_hours,
+                min_value=1,
+                max_value=TURNAROUND_MAX,
+                label="number of hours",
+            )
+        ),
+    )
 
     def accuracy() -> Decimal | None:
         if _blank(data.accuracy_pct):
@@ -804,13 +895,17 @@ def _consume_allowance(vendor: Vendor, now: datetime) -> None:
     month = now.strftime("%Y-%m")
     insert = _insert(QuoteAllowanceUsage)
     db.session.execute(
-        insert.values(vendor_id=vendor.id, month=month, used=0)  # type: ignore[attr-defined]
-        .on_conflict_do_nothing(index_elements=["vendor_id", "month"])
+        insert.values(vendor_id=vendor.id, month=month, used=0).on_conflict_do_nothing(  # type: ignore[attr-defined]
+            index_elements=["vendor_id", "month"]
+        )
     )
     result = db.session.execute(
         update(QuoteAllowanceUsage)
-        .where(QuoteAllowanceUsage.vendor_id == vendor.id, QuoteAllowanceUsage.month == month,
-               QuoteAllowanceUsage.used < limit)
+        .where(
+            QuoteAllowanceUsage.vendor_id == vendor.id,
+            QuoteAllowanceUsage.month == month,
+            QuoteAllowanceUsage.used < limit,
+        )
         .values(used=QuoteAllowanceUsage.used + 1)
         .execution_options(synchronize_session=False)
     )
@@ -827,7 +922,9 @@ def current_quote(invitation: Invitation) -> Quote | None:
     return invitation.quotes[-1] if invitation.quotes else None
 
 
-def submit_quote(vendor_user: User, invitation: Invitation, data: QuoteInput, now: datetime) -> Quote:
+def submit_quote(
+    vendor_user: User, invitation: Invitation, data: QuoteInput, now: datetime
+) -> Quote:
     """Send a quote, or revise it (a new version supersedes the old one) while quoting is open."""
     vendor = _own_vendor(vendor_user, invitation)
     request = invitation.request
@@ -835,21 +932,27 @@ def submit_quote(vendor_user: User, invitation: Invitation, data: QuoteInput, no
         raise WorkflowError("Your profile is not published, so you cannot quote right now.")
     if invitation.status == "declined":
         raise WorkflowError("You declined this request.")
-    if invitation.status not in ("invited", "viewed", "quoted") or not accepting_quotes(request, now):
+    if invitation.status not in ("invited", "viewed", "quoted") or not accepting_quotes(
+        request, now
+    ):
         raise WorkflowError(_closed_reason(request, now))
     values = parse_quote_input(data, now)
     _hold_open_request(request, now)
 
-    latest_version = db.session.scalar(
-        select(func.max(Quote.version)).where(Quote.invitation_id == invitation.id)
-    ) or 0
+    latest_version = (
+        db.session.scalar(
+            select(func.max(Quote.version)).where(Quote.invitation_id == invitation.id)
+        )
+        or 0
+    )
     version = latest_version + 1
     if version == 1 and vendor.plan != "pro":
         _consume_allowance(vendor, now)
     previous = current_quote(invitation)
     if previous is not None and previous.status == "submitted":
-        if not _conditional_update(Quote, previous.id, ("submitted",), status="superseded",
-                                   decided_at=now):
+        if not _conditional_update(
+            Quote, previous.id, ("submitted",), status="superseded", decided_at=now
+        ):
             raise WorkflowError("Your quote changed meanwhile; reload the page.")
         db.session.expire(previous, ["status", "decided_at"])
     quote = Quote(
@@ -888,7 +991,9 @@ def withdraw_quote(vendor_user: User, quote: Quote, now: datetime) -> Quote:
     vendor = _own_vendor(vendor_user, invitation)
     request = invitation.request
     if quote.status != "submitted":
-        raise WorkflowError("Only a quote that is waiting for the buyer's decision can be withdrawn.")
+        raise WorkflowError(
+            "Only a quote that is waiting for the buyer's decision can be withdrawn."
+        )
     if request.status not in OPEN_FOR_AWARD:
         raise WorkflowError(_closed_reason(request, now))
     if not _conditional_update(Quote, quote.id, ("submitted",), status="withdrawn", decided_at=now):
@@ -911,22 +1016,28 @@ def award_quote(buyer: User, quote: Quote, now: datetime) -> Quote:
     if request.status not in OPEN_FOR_AWARD:
         raise WorkflowError(_closed_reason(request, now))
     if quote.status != "submitted":
-        raise WorkflowError({
-            "superseded": "This version was replaced by a newer one; award the latest version.",
-            "withdrawn": "The vendor withdrew this quote.",
-            "expired": "This quote has expired.",
-            "accepted": "This quote has already been accepted.",
-            "rejected": "This quote was rejected.",
-        }.get(quote.status, "This quote cannot be accepted."))
+        raise WorkflowError(
+            {
+                "superseded": "This version was replaced by a newer one; award the latest version.",
+                "withdrawn": "The vendor withdrew this quote.",
+                "expired": "This quote has expired.",
+                "accepted": "This quote has already been accepted.",
+                "rejected": "This quote was rejected.",
+            }.get(quote.status, "This quote cannot be accepted.")
+        )
     if quote_is_expired(quote, now):
-        raise WorkflowError("This quote has passed its valid-until date. Ask the vendor to revise it.")
+        raise WorkflowError(
+            "This quote has passed its valid-until date. Ask the vendor to revise it."
+        )
 
-    if not _conditional_update(QuoteRequest, request.id, OPEN_FOR_AWARD, status="awarded",
-                               awarded_at=now):
+    if not _conditional_update(
+        QuoteRequest, request.id, OPEN_FOR_AWARD, status="awarded", awarded_at=now
+    ):
         raise WorkflowError("This request has already been awarded or is no longer open.")
     try:
-        accepted = _conditional_update(Quote, quote.id, ("submitted",), status="accepted",
-                                       decided_at=now)
+        accepted = _conditional_update(
+            Quote, quote.id, ("submitted",), status="accepted", decided_at=now
+        )
     except IntegrityError as exc:  # uq_quotes_one_accepted_per_request: another accept won
         raise WorkflowError("This request has already been awarded.") from exc
     if not accepted:
@@ -946,8 +1057,11 @@ def award_quote(buyer: User, quote: Quote, now: datetime) -> Quote:
     )
     db.session.execute(
         update(Invitation)
-        .where(Invitation.request_id == request.id, Invitation.id != winner_id,
-               Invitation.status != "declined")
+        .where(
+            Invitation.request_id == request.id,
+            Invitation.id != winner_id,
+            Invitation.status != "declined",
+        )
         .values(status="lost")
         .execution_options(synchronize_session=False)
     )
@@ -971,8 +1085,10 @@ class TickReport:
     reminded: int
 
     def __str__(self) -> str:
-        return (f"closed {self.closed} request(s), expired {self.expired} quote(s), "
-                f"sent {self.reminded} deadline reminder(s)")
+        return (
+            f"closed {self.closed} request(s), expired {self.expired} quote(s), "
+            f"sent {self.reminded} deadline reminder(s)"
+        )
 
 
 def tick(now: datetime) -> TickReport:
@@ -983,14 +1099,18 @@ def tick(now: datetime) -> TickReport:
     """
     closed = 0
     due_ids = db.session.scalars(
-        select(QuoteRequest.id).where(QuoteRequest.status == "open",
-                                      QuoteRequest.quotes_due_at <= now)
+        select(QuoteRequest.id).where(
+            QuoteRequest.status == "open", QuoteRequest.quotes_due_at <= now
+        )
     ).all()
     for request_id in due_ids:
         result = db.session.execute(
             update(QuoteRequest)
-            .where(QuoteRequest.id == request_id, QuoteRequest.status == "open",
-                   QuoteRequest.quotes_due_at <= now)
+            .where(
+                QuoteRequest.id == request_id,
+                QuoteRequest.status == "open",
+                QuoteRequest.quotes_due_at <= now,
+            )
             .values(status="closed", closed_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -999,10 +1119,14 @@ def tick(now: datetime) -> TickReport:
             request = db.session.get(QuoteRequest, request_id)
             assert request is not None
             db.session.refresh(request)
-            count = db.session.scalar(
-                select(func.count(Quote.id)).where(Quote.request_id == request_id,
-                                                   Quote.status == "submitted")
-            ) or 0
+            count = (
+                db.session.scalar(
+                    select(func.count(Quote.id)).where(
+                        Quote.request_id == request_id, Quote.status == "submitted"
+                    )
+                )
+                or 0
+            )
             notices.closed_by_deadline(request, int(count))
 
     expired = 0
@@ -1029,8 +1153,11 @@ def tick(now: datetime) -> TickReport:
     for request_id in soon:
         result = db.session.execute(
             update(QuoteRequest)
-            .where(QuoteRequest.id == request_id, QuoteRequest.reminder_sent_at.is_(None),
-                   QuoteRequest.status == "open")
+            .where(
+                QuoteRequest.id == request_id,
+                QuoteRequest.reminder_sent_at.is_(None),
+                QuoteRequest.status == "open",
+            )
             .values(reminder_sent_at=now)
             .execution_options(synchronize_session=False)
         )

@@ -29,12 +29,14 @@ _URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 
 
-def post_message(user: User, request: QuoteRequest, vendor: Vendor, body: object,
-                 now: datetime) -> Message:
+def post_message(
+    user: User, request: QuoteRequest, vendor: Vendor, body: object, now: datetime
+) -> Message:
     """Add a message to the request x vendor thread and tell the other side."""
     invitation = db.session.execute(
-        select(Invitation).where(Invitation.request_id == request.id,
-                                 Invitation.vendor_id == vendor.id)
+        select(Invitation).where(
+            Invitation.request_id == request.id, Invitation.vendor_id == vendor.id
+        )
     ).scalar_one_or_none()
     if invitation is None or request.status == "draft":
         raise WorkflowError("There is no conversation with this vendor on this request.")
@@ -51,14 +53,16 @@ def post_message(user: User, request: QuoteRequest, vendor: Vendor, body: object
         raise FieldErrors({"body": str(exc)}) from exc
     if not text:
         raise FieldErrors({"body": "Write a message first."})
-    message = Message(request_id=request.id, vendor_id=vendor.id, author_id=user.id, body=text,
-                      created_at=now)
+    message = Message(
+        request_id=request.id, vendor_id=vendor.id, author_id=user.id, body=text, created_at=now
+    )
     db.session.add(message)
     db.session.flush()
     mark_thread_read(user, request.id, vendor.id, now)
     if is_buyer:
-        notices.message_posted(request, vendor, vendor.owner,
-                               request.buyer.company or request.buyer.display_name)
+        notices.message_posted(
+            request, vendor, vendor.owner, request.buyer.company or request.buyer.display_name
+        )
     else:
         notices.message_posted(request, vendor, request.buyer, vendor.name)
     db.session.flush()
@@ -99,8 +103,11 @@ def _unread_query(user: User) -> Any:
         select(Message.request_id, Message.vendor_id, func.count(Message.id))
         .outerjoin(
             read,
-            and_(read.c.user_id == user.id, read.c.request_id == Message.request_id,
-                 read.c.vendor_id == Message.vendor_id),
+            and_(
+                read.c.user_id == user.id,
+                read.c.request_id == Message.request_id,
+                read.c.vendor_id == Message.vendor_id,
+            ),
         )
         .where(
             or_(Message.author_id.is_(None), Message.author_id != user.id),
@@ -153,7 +160,7 @@ def linkify(text: str | None) -> Markup:
             url = url[:-1]
         if len(url) <= len("https://"):
             continue
-        parts.append(str(escape(text[position:match.start()])))
+        parts.append(str(escape(text[position : match.start()])))
         safe = escape(url)
         parts.append(
             f'<a href="{safe}" rel="nofollow noopener noreferrer" target="_blank">{safe}</a>'

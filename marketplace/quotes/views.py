@@ -41,7 +41,7 @@ from marketplace.extensions import db, limiter
 from marketplace.forms import apply_field_errors, choices
 from marketplace.matching import budget_fit, indicative_monthly, response_label
 from marketplace.matching.loader import recommendations_for
-from marketplace.parsing import FieldErrors, ParseError
+from marketplace.parsing import FieldErrors
 from marketplace.quotes import services
 from marketplace.quotes.access import (
     get_lead_or_404,
@@ -118,7 +118,7 @@ def _unit_price(amount: Any, currency: str) -> str:
     return price_label(amount, currency)
 
 
-@bp.app_template_filter("country_name")
+@bp.app_template_filter("quote_country")
 def _country_name(code: str | None) -> str:
     return country_name(code)
 
@@ -186,7 +186,11 @@ def _request_input(form: RequestForm) -> RequestInput:
 
 def _preselected_vendors() -> list[Vendor]:
     """Vendors chosen on a profile or the shortlist (``?vendor=<id>``, repeatable)."""
-    raw = request.args.getlist("vendor") if request.method == "GET" else request.form.getlist("vendor_ids")
+    raw = (
+        request.args.getlist("vendor")
+        if request.method == "GET"
+        else request.form.getlist("vendor_ids")
+    )
     ids = []
     for value in raw[: MAX_INVITATIONS * 2]:
         if value.isascii() and value.isdigit() and len(value) < 10:
@@ -206,8 +210,14 @@ def _weights_context(form: RequestForm) -> list[dict[str, Any]]:
     rows = []
     for criterion in DEFAULT_WEIGHTS:
         field = getattr(form, f"weight_{criterion}")
-        rows.append({"name": criterion, "label": WEIGHT_LABELS[criterion], "field": field,
-                     "default": DEFAULT_WEIGHTS[criterion]})
+        rows.append(
+            {
+                "name": criterion,
+                "label": WEIGHT_LABELS[criterion],
+                "field": field,
+                "default": DEFAULT_WEIGHTS[criterion],
+            }
+        )
     return rows
 
 
@@ -226,16 +236,24 @@ def my_requests() -> str:
         db.session.execute(
             select(Quote.request_id, func.count(Quote.id))
             .join(QuoteRequest, QuoteRequest.id == Quote.request_id)
-            .where(QuoteRequest.buyer_id == current_user.id,
-                   Quote.status.in_(("submitted", "accepted", "rejected")))
+            .where(
+                QuoteRequest.buyer_id == current_user.id,
+                Quote.status.in_(("submitted", "accepted", "rejected")),
+            )
             .group_by(Quote.request_id)
         ).all()
     )
     unread: dict[int, int] = {}
     for (request_id, _vendor_id), n in unread_by_thread(current_user).items():
         unread[request_id] = unread.get(request_id, 0) + n
-    return render_template("quotes/my_requests.html", rows=rows, quote_counts=quote_counts,
-                           unread=unread, now=_now(), effective_status=effective_status)
+    return render_template(
+        "quotes/my_requests.html",
+        rows=rows,
+        quote_counts=quote_counts,
+        unread=unread,
+        now=_now(),
+        effective_status=effective_status,
+    )
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -252,7 +270,9 @@ def new_request() -> str | Response:
         category = None
         slug = request.args.get("category", "")
         if slug:
-            category = db.session.scalar(select(ServiceCategory).where(ServiceCategory.slug == slug))
+            category = db.session.scalar(
+                select(ServiceCategory).where(ServiceCategory.slug == slug)
+            )
         if category is None and vendors and vendors[0].services:
             category = vendors[0].services[0].category
         if category is not None:
@@ -271,17 +291,27 @@ def new_request() -> str | Response:
         else:
             db.session.commit()
             if not publish:
-                flash("Draft saved. Publish it when you are ready; vendors see nothing until then.",
-                      "success")
+                flash(
+                    "Draft saved. Publish it when you are ready; vendors see nothing until then.",
+                    "success",
+                )
                 return redirect(url_for("quotes.request_detail", request_id=req.id))
             if req.invitations:
-                flash(f"Your request is open and {len(req.invitations)} vendor(s) have been invited.",
-                      "success")
+                flash(
+                    f"Your request is open and {len(req.invitations)} vendor(s) have been invited.",
+                    "success",
+                )
                 return redirect(url_for("quotes.request_detail", request_id=req.id))
             flash("Your request is open. Now invite up to five vendors.", "success")
             return redirect(url_for("quotes.match", request_id=req.id))
-    return render_template("quotes/request_form.html", form=form, editing=None, vendors=vendors,
-                           weights=_weights_context(form), units_by_category=_units_by_category())
+    return render_template(
+        "quotes/request_form.html",
+        form=form,
+        editing=None,
+        vendors=vendors,
+        weights=_weights_context(form),
+        units_by_category=_units_by_category(),
+    )
 
 
 def _units_by_category() -> dict[str, str]:
@@ -340,8 +370,14 @@ def edit_request(request_id: int) -> str | Response:
             if publish and not req.invitations:
                 return redirect(url_for("quotes.match", request_id=req.id))
             return redirect(url_for("quotes.request_detail", request_id=req.id))
-    return render_template("quotes/request_form.html", form=form, editing=req, vendors=[],
-                           weights=_weights_context(form), units_by_category=_units_by_category())
+    return render_template(
+        "quotes/request_form.html",
+        form=form,
+        editing=req,
+        vendors=[],
+        weights=_weights_context(form),
+        units_by_category=_units_by_category(),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,7 +422,8 @@ def request_detail(request_id: int) -> str | Response:
         now=now,
         status=effective_status(req, now),
         accepting=accepting_quotes(req, now),
-        can_invite=is_owner and len(invitations) < MAX_INVITATIONS
+        can_invite=is_owner
+        and len(invitations) < MAX_INVITATIONS
         and (req.status == "draft" or accepting_quotes(req, now)),
         can_award=is_owner and req.status in services.OPEN_FOR_AWARD,
         quote_is_expired=quote_is_expired,
@@ -416,16 +453,22 @@ def _buyer_action(request_id: int, action: Any, success: str) -> Response:
 @role_required("buyer")
 def publish(request_id: int) -> Response:
     """draft -> open."""
-    return _buyer_action(request_id, services.publish_request,
-                         "Your request is open: invited vendors have been told.")
+    return _buyer_action(
+        request_id,
+        services.publish_request,
+        "Your request is open: invited vendors have been told.",
+    )
 
 
 @bp.route("/requests/<int:request_id>/close", methods=["POST"])
 @role_required("buyer")
 def close(request_id: int) -> Response:
     """open -> closed early (quotes received can still be awarded)."""
-    return _buyer_action(request_id, services.close_request,
-                         "Closed for new quotes. You can still award one of the quotes received.")
+    return _buyer_action(
+        request_id,
+        services.close_request,
+        "Closed for new quotes. You can still award one of the quotes received.",
+    )
 
 
 @bp.route("/requests/<int:request_id>/cancel", methods=["POST"])
@@ -446,7 +489,9 @@ def extend_deadline(request_id: int) -> Response:
             services.extend_deadline(current_user, req, form.quotes_due_at.data, _now())
         except (FieldErrors, WorkflowError) as error:
             db.session.rollback()
-            message = " ".join(error.errors.values()) if isinstance(error, FieldErrors) else error.message
+            message = (
+                " ".join(error.errors.values()) if isinstance(error, FieldErrors) else error.message
+            )
             flash(message, "error")
         else:
             db.session.commit()
@@ -457,7 +502,7 @@ def extend_deadline(request_id: int) -> Response:
 @bp.route("/requests/<int:request_id>/match")
 @role_required("buyer")
 def match(request_id: int) -> str | Response:
-    """"Get matched": recommended vendors with the reason for each, to invite."""
+    """ "Get matched": recommended vendors with the reason for each, to invite."""
     req = get_own_request_or_404(request_id, current_user)
     now = _now()
     if req.status != "draft" and not accepting_quotes(req, now):
@@ -493,8 +538,9 @@ def invite(request_id: int) -> Response:
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("quotes.match", request_id=request_id))
     try:
-        created = services.invite_vendors(current_user, req, request.form.getlist("vendor_ids"),
-                                          _now())
+        created = services.invite_vendors(
+            current_user, req, request.form.getlist("vendor_ids"), _now()
+        )
     except FieldErrors as errors:
         db.session.rollback()
         flash(" ".join(errors.errors.values()), "error")
@@ -505,8 +551,10 @@ def invite(request_id: int) -> Response:
         return redirect(url_for("quotes.request_detail", request_id=request_id))
     db.session.commit()
     if req.status == "draft":
-        flash(f"{len(created)} vendor(s) added. They are invited when you publish the request.",
-              "success")
+        flash(
+            f"{len(created)} vendor(s) added. They are invited when you publish the request.",
+            "success",
+        )
     else:
         flash(f"{len(created)} vendor(s) invited.", "success")
     return redirect(url_for("quotes.request_detail", request_id=request_id))
@@ -528,8 +576,11 @@ def award(request_id: int, quote_id: int) -> str | Response:
             flash(error.message, "error")
             return redirect(url_for("quotes.request_detail", request_id=request_id))
         db.session.commit()
-        flash(f"You awarded this request to {quote.invitation.vendor.name}. Every vendor has been "
-              "told.", "success")
+        flash(
+            f"You awarded this request to {quote.invitation.vendor.name}. Every vendor has been "
+            "told.",
+            "success",
+        )
         return redirect(url_for("quotes.request_detail", request_id=request_id))
     if req.status not in services.OPEN_FOR_AWARD or quote.status != "submitted":
         flash("This quote cannot be awarded.", "error")
@@ -537,12 +588,20 @@ def award(request_id: int, quote_id: int) -> str | Response:
     rates = current_rates()
     price = price_quotes(req, [quote], rates.usd_per).get(quote.id)
     others = db.session.scalar(
-        select(func.count(Quote.id)).where(Quote.request_id == req.id, Quote.status == "submitted",
-                                           Quote.id != quote.id)
+        select(func.count(Quote.id)).where(
+            Quote.request_id == req.id, Quote.status == "submitted", Quote.id != quote.id
+        )
     )
-    return render_template("quotes/award_confirm.html", req=req, quote=quote, price=price,
-                           others=others or 0, form=form, pricing_labels=PRICING_MODEL_LABELS,
-                           expired=quote_is_expired(quote, now))
+    return render_template(
+        "quotes/award_confirm.html",
+        req=req,
+        quote=quote,
+        price=price,
+        others=others or 0,
+        form=form,
+        pricing_labels=PRICING_MODEL_LABELS,
+        expired=quote_is_expired(quote, now),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -557,8 +616,11 @@ def thread(request_id: int, vendor_id: int) -> str | Response:
     req, invitation = get_thread_or_404(request_id, vendor_id, current_user)
     now = _now()
     form = MessageForm()
-    back = (url_for("quotes.lead_detail", invitation_id=invitation.id)
-            if current_user.role == "vendor" else None)
+    back = (
+        url_for("quotes.lead_detail", invitation_id=invitation.id)
+        if current_user.role == "vendor"
+        else None
+    )
     if request.method == "POST":
         if current_user.role == "admin":
             abort(403)
@@ -574,16 +636,23 @@ def thread(request_id: int, vendor_id: int) -> str | Response:
             else:
                 db.session.commit()
                 flash("Message sent.", "success")
-                return redirect((back or url_for("quotes.thread", request_id=request_id,
-                                                 vendor_id=vendor_id)) + "#thread")
+                return redirect(
+                    (back or url_for("quotes.thread", request_id=request_id, vendor_id=vendor_id))
+                    + "#thread"
+                )
     messages = thread_messages(req.id, vendor_id)
     if request.method == "GET":
         mark_thread_read(current_user, req.id, vendor_id, now)
         db.session.commit()
-    return render_template("quotes/thread.html", req=req, invitation=invitation,
-                           messages=messages, form=form, back=back,
-                           can_write=current_user.role != "admin"
-                           and req.status in ("open", "closed", "awarded"))
+    return render_template(
+        "quotes/thread.html",
+        req=req,
+        invitation=invitation,
+        messages=messages,
+        form=form,
+        back=back,
+        can_write=current_user.role != "admin" and req.status in ("open", "closed", "awarded"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -595,8 +664,14 @@ def _budget_label(req: QuoteRequest, service: VendorService | None, usd_per: Any
         return "No budget given"
     if service is None:
         return "Budget given; add a price for this service to compare"
-    monthly = indicative_monthly(service.pricing_model, service.indicative_price, service.currency,
-                                 req.quantity, req.currency, usd_per)
+    monthly = indicative_monthly(
+        service.pricing_model,
+        service.indicative_price,
+        service.currency,
+        req.quantity,
+        req.currency,
+        usd_per,
+    )
     fit = budget_fit(monthly, req.budget_monthly)
     if fit is None:
         return "Your indicative price cannot be compared (hourly pricing or no exchange rate)"
@@ -633,11 +708,15 @@ def leads() -> str:
         )
         services_by_category = {
             s.category_id: s
-            for s in db.session.scalars(select(VendorService).where(VendorService.vendor_id == vendor.id))
+            for s in db.session.scalars(
+                select(VendorService).where(VendorService.vendor_id == vendor.id)
+            )
         }
     usd_per = current_rates().usd_per
-    budget = {i.id: _budget_label(i.request, services_by_category.get(i.request.category_id), usd_per)
-              for i in invitations}
+    budget = {
+        i.id: _budget_label(i.request, services_by_category.get(i.request.category_id), usd_per)
+        for i in invitations
+    }
     unread = unread_by_thread(current_user)
     return render_template(
         "quotes/leads.html",
@@ -694,9 +773,15 @@ def _quote_input(form: QuoteForm) -> QuoteInput:
     )
 
 
-def _render_lead(invitation: Invitation, *, quote_form: QuoteForm | None = None,
-                 decline_form: DeclineForm | None = None, preview_price: Any = None,
-                 upgrade: bool = False, status: int = 200) -> tuple[str, int]:
+def _render_lead(
+    invitation: Invitation,
+    *,
+    quote_form: QuoteForm | None = None,
+    decline_form: DeclineForm | None = None,
+    preview_price: Any = None,
+    upgrade: bool = False,
+    status: int = 200,
+) -> tuple[str, int]:
     vendor = invitation.vendor
     req = invitation.request
     now = _now()
@@ -783,8 +868,12 @@ def submit_quote(invitation_id: int) -> tuple[str, int] | Response:
         form.form_errors.append(error.message)
         return _render_lead(invitation, quote_form=form, upgrade=error.upgrade)
     db.session.commit()
-    flash("Quote sent. The buyer has been told." if quote.version == 1
-          else f"Quote revised (version {quote.version}). The buyer has been told.", "success")
+    flash(
+        "Quote sent. The buyer has been told."
+        if quote.version == 1
+        else f"Quote revised (version {quote.version}). The buyer has been told.",
+        "success",
+    )
     return redirect(url_for("quotes.lead_detail", invitation_id=invitation_id))
 
 
@@ -828,4 +917,3 @@ def withdraw(invitation_id: int) -> Response:
             db.session.commit()
             flash("Quote withdrawn. The buyer has been told.", "success")
     return redirect(url_for("quotes.lead_detail", invitation_id=invitation_id))
-

@@ -192,7 +192,7 @@ def _note(value: object, *, required: bool, field_name: str = "reason") -> str:
     except ParseError as exc:
         raise FieldErrors({field_name: str(exc)}) from exc
     if required and len(text) < 5:
-        raise FieldErrors({field_name: "Say why, in a sentence the author will read."})
+        raise FieldErrors({field_name: "Give a reason of at least 5 characters."})
     return text
 
 

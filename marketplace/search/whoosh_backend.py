@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import html
 import json
 import logging
@@ -34,6 +35,8 @@ import shutil
 import struct
 import threading
 import time
+import traceback
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -336,8 +339,13 @@ class _MarkFormatter(Formatter):
 
     def format_fragment(self, fragment: Any, replace: bool = False) -> str:
         text = fragment.text
-        body = super().format_fragment(fragment, replace)
-        head, tail = text[: fragment.startchar], text[fragment.endchar :]
+        # Fragments start at a token: take back the punctuation glued to it ("<b>Fast").
+        start = fragment.startchar
+        while start > 0 and fragment.startchar - start < 20 and not text[start - 1].isspace():
+            start -= 1
+        body = html.escape(text[start : fragment.startchar])
+        body += super().format_fragment(fragment, replace)
+        head, tail = text[:start], text[fragment.endchar :]
         # Ellipses only where words were cut off, not for a trailing full stop.
         prefix = "\u2026" if head.strip() else ""
         suffix = "\u2026" if tail.strip(_TRAILING) else html.escape(tail)
@@ -390,13 +398,29 @@ def _open_index(path: Path) -> whoosh_index.Index:
     try:
         return whoosh_index.open_dir(str(path))
     except whoosh_index.EmptyIndexError as exc:
+        _release(exc)
         raise IndexUnavailable(f"no search index in {path}") from exc
-    except _READ_ERRORS:
+    except _READ_ERRORS as exc:
+        _release(exc)
         raise
     except Exception as exc:
         # Anything else (a torn or foreign TOC, a bad pickle) means "unreadable": the caller
         # answers from the database instead of failing the request.
+        _release(exc)
         raise IndexUnavailable(f"search index {path} cannot be opened: {exc!r}") from exc
+
+
+def _release(exc: BaseException) -> None:
+    """Close the files Whoosh leaves open when reading a bad TOC fails, right now.
+
+    Its TOC reader does not close the file on error; the handle lives in the traceback's
+    frames (and a reference cycle) until the garbage collector runs, wherever that happens,
+    warning there. Error paths only, so the cost of a collection does not matter.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
 
 
 @dataclass
@@ -542,9 +566,11 @@ class WhooshBackend:
                 return fn(self._live_searcher(reopen=False))
             except _READ_ERRORS as exc:
                 log.warning("search index read failed (%r); reopening once", exc)
+                _release(exc)
             try:
                 return fn(self._live_searcher(reopen=True))
             except _READ_ERRORS as exc:
+                _release(exc)
                 self._forget_searcher()
                 raise IndexUnavailable(f"search index under {self.base_dir} is unreadable") from exc
 

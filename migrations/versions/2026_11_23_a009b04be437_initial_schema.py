@@ -436,7 +436,7 @@ def upgrade():
     sa.Column('decided_at', marketplace.db_types.UTCDateTime(), nullable=True),
     sa.CheckConstraint("pricing_model IN ('per_unit_month','per_transaction','per_hour','fixed_month')", name=op.f('ck_quotes_pricing_model')),
     sa.CheckConstraint("status IN ('submitted','superseded','withdrawn','accepted','rejected','expired')", name=op.f('ck_quotes_status')),
-    sa.CheckConstraint('accuracy_pct IS NULL OR (accuracy_pct >= 0 AND accuracy_pct <= 100)', name=op.f('ck_quotes_accuracy')),
+    sa.CheckConstraint('accuracy_pct IS NULL OR (accuracy_pct >= 0 AND accuracy_pct <= 10000)', name=op.f('ck_quotes_accuracy')),
     sa.CheckConstraint('hours_per_month IS NULL OR hours_per_month > 0', name=op.f('ck_quotes_hours_positive')),
     sa.CheckConstraint('minimum_monthly >= 0', name=op.f('ck_quotes_minimum_monthly_nonneg')),
     sa.CheckConstraint('setup_fee >= 0', name=op.f('ck_quotes_setup_fee_nonneg')),
