@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.api.views import bp as api_bp
+    from marketplace.billing.views import bp as billing_bp
     from marketplace.comparison.views import bp as compare_bp
     from marketplace.search.views import bp as search_bp
     from marketplace.admin.views import bp as admin_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(compare_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(billing_bp)
     app.register_blueprint(quotes_bp)
 
 
@@ -100,11 +102,12 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from marketplace.accounts.cli import users_cli
+    from marketplace.billing.cli import billing_cli
     from marketplace.demo.cli import demo_cli
     from marketplace.notify.cli import notify_cli
     from marketplace.quotes.cli import quotes_cli
     from marketplace.rates.cli import rates_cli
     from marketplace.search.cli import search_cli
 
-    for group in (users_cli, demo_cli, notify_cli, rates_cli, search_cli, quotes_cli):
+    for group in (users_cli, demo_cli, notify_cli, rates_cli, search_cli, quotes_cli, billing_cli):
         app.cli.add_command(group)

@@ -25,7 +25,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import stripe
@@ -34,7 +34,7 @@ from sqlalchemy import select, update
 
 from marketplace.accounts.models import User
 from marketplace.billing.models import StripeEvent, Subscription
-from marketplace.clock import as_utc
+from marketplace.clock import as_utc, utcnow
 from marketplace.directory.models import Vendor
 from marketplace.directory.services import vendor_for_user
 from marketplace.extensions import db
@@ -219,6 +219,7 @@ def billing_overview(vendor_user: User, now: datetime) -> BillingOverview:
     sub = subscription_for(vendor)
     status = sub.status if sub else "none"
     grace = as_utc(sub.grace_until) if sub and sub.grace_until else None
+    period_end = as_utc(sub.current_period_end) if sub and sub.current_period_end else None
     note = _upgrade_refusal(vendor, sub) or ""
     if not configured:
         note = "Billing is not configured on this site yet, so upgrades are switched off."
@@ -229,7 +230,7 @@ def billing_overview(vendor_user: User, now: datetime) -> BillingOverview:
         status=status,
         status_label=STATUS_LABELS.get(status, status.replace("_", " ").capitalize()),
         grace_until=grace if grace and grace > now and vendor.plan == "pro" else None,
-        current_period_end=as_utc(sub.current_period_end) if sub and sub.current_period_end else None,
+        current_period_end=period_end,
         configured=configured,
         can_upgrade=configured and not note,
         can_manage=api_configured() and bool(sub and sub.stripe_customer_id),
@@ -273,19 +274,13 @@ def _subscription_row(vendor: Vendor, *, lock: bool = False) -> Subscription:
     """The vendor's one Subscription row, created if missing (two racing requests get one row)."""
     db.session.execute(
         _insert(Subscription)
-        .values(vendor_id=vendor.id, plan=vendor.plan, status="none", updated_at=_now_utc())
+        .values(vendor_id=vendor.id, plan=vendor.plan, status="none", updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=["vendor_id"])
     )
     stmt = select(Subscription).where(Subscription.vendor_id == vendor.id)
-    if lock:
-        stmt = stmt.with_for_update()  # PostgreSQL serialises this vendor's events; SQLite ignores it
+    if lock:  # PostgreSQL serialises this vendor's events; SQLite ignores FOR UPDATE
+        stmt = stmt.with_for_update()
     return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
-
-
-def _now_utc() -> datetime:
-    from marketplace.clock import utcnow
-
-    return utcnow()
 
 
 def _ensure_customer(client: stripe.StripeClient, vendor: Vendor, sub: Subscription) -> str:
@@ -447,8 +442,6 @@ def _start_grace(sub: Subscription, vendor: Vendor, now: datetime) -> None:
 
 def _period_end(obj: dict[str, Any]) -> datetime | None:
     """current_period_end: on the subscription (older API versions) or on its items (newer)."""
-    from datetime import UTC
-
     value = obj.get("current_period_end")
     if not isinstance(value, int):
         items = (obj.get("items") or {}).get("data") or []
@@ -486,11 +479,10 @@ def apply_subscription_state(sub: Subscription, vendor: Vendor, obj: dict[str, A
             log.info("Ignoring subscription %s: vendor %s tracks %s", sub_id, vendor.id,
                      sub.stripe_subscription_id)
             return
-    elif sub.stripe_subscription_id == sub_id and not current:
-        if _lifecycle(status) < _lifecycle(sub.status):
-            log.info("Ignoring stale state %s of subscription %s (now %s)", status, sub_id,
-                     sub.status)
-            return
+    elif (sub.stripe_subscription_id == sub_id and not current
+          and _lifecycle(status) < _lifecycle(sub.status)):
+        log.info("Ignoring stale state %s of subscription %s (now %s)", status, sub_id, sub.status)
+        return
     if sub.stripe_subscription_id != sub_id:
         holder = db.session.execute(
             select(Subscription.vendor_id).where(Subscription.stripe_subscription_id == sub_id)

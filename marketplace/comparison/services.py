@@ -309,3 +309,48 @@ def request_for_comparison(request_id: int, user: Any) -> QuoteRequest | None:
     if user.role == "admin" or (user.role == "buyer" and request.buyer_id == user.id):
         return request
     return None
+
+
+def api_body(page: ComparisonPage) -> dict[str, Any]:
+    """The same comparison as a ``POST /api/v1/compare`` body, for the page's live re-ranking."""
+    from marketplace.compare import money_str
+
+    req = page.request
+    table = current_rates()
+    quotes = []
+    for key, column in page.columns.items():
+        q = column.quote
+        vendor = column.vendor
+        quotes.append({
+            "id": key,
+            "pricing_model": q.pricing_model,
+            "unit_price": str(q.unit_price),
+            "hours_per_month": q.hours_per_month,
+            "setup_fee": str(q.setup_fee),
+            "minimum_monthly": str(q.minimum_monthly),
+            "currency": q.currency,
+            "sla": {"turnaround_hours": q.turnaround_hours,
+                    "accuracy_pct": float(q.accuracy_pct) if q.accuracy_pct is not None else None},
+            "vendor": {
+                "name": vendor.name,
+                "rating": float(vendor.rating_avg) if vendor.rating_avg is not None else None,
+                "review_count": vendor.review_count,
+                "median_response_hours": (float(vendor.median_response_hours)
+                                          if vendor.median_response_hours is not None else None),
+                "certifications": list(column.held),
+            },
+        })
+    body: dict[str, Any] = {
+        "request": {
+            "currency": req.currency,
+            "quantity": req.quantity,
+            "contract_months": req.contract_months,
+            "required_certifications": list(page.required),
+            "weights": page.weights,
+        },
+        "quotes": quotes,
+        "usd_per": {code: str(rate) for code, rate in table.usd_per.items() if code != "USD"},
+    }
+    if req.in_house_monthly_cost is not None:
+        body["request"]["in_house_monthly_cost"] = money_str(req.in_house_monthly_cost)
+    return body

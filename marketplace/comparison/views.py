@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from marketplace.accounts.forms import EmptyForm
 from marketplace.compare import CRITERIA, CompareError, money_str, round_score
 from marketplace.comparison.services import (
+    api_body,
     CRITERION_LABELS,
     ComparisonPage,
     QuoteRequest,
@@ -55,6 +56,7 @@ def request_compare(request_id: int) -> str:
     page, errors = _page(found)
     return render_template(
         "comparison/compare.html", page=page, errors=errors, labels=CRITERION_LABELS,
+        api_body=api_body(page) if page.comparison else None,
         criteria=CRITERIA, chart=chart_rows(page), money_str=money_str, round_score=round_score,
         form=EmptyForm(),
     )

@@ -35,7 +35,6 @@ import shutil
 import struct
 import threading
 import time
-import traceback
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -413,13 +412,14 @@ def _open_index(path: Path) -> whoosh_index.Index:
 def _release(exc: BaseException) -> None:
     """Close the files Whoosh leaves open when reading a bad TOC fails, right now.
 
-    Its TOC reader does not close the file on error; the handle lives in the traceback's
-    frames (and a reference cycle) until the garbage collector runs, wherever that happens,
-    warning there. Error paths only, so the cost of a collection does not matter.
+    Whoosh's TOC reader does not close the file when it fails; a closure in the traceback's
+    frames keeps the handle until the exception dies, wherever that happens (and warns
+    there). The error itself is kept (its message goes into logs and IndexUnavailable); its
+    frames are dropped. Error paths only, so the cost of a collection does not matter.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        traceback.clear_frames(exc.__traceback__)
+        exc.__traceback__ = None
         gc.collect()
 
 

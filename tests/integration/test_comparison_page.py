@@ -163,3 +163,17 @@ def test_a_request_without_quotes_has_a_helpful_empty_state(app, client):
         request_id = request.id
     page = client.get(f"/requests/{request_id}/compare").get_data(as_text=True)
     assert "No quotes to compare yet" in page
+
+
+def test_the_embedded_api_body_ranks_exactly_like_the_page(client, scenario):
+    import json
+    import re
+
+    login(client, scenario["buyer"])
+    page = client.get(f"/requests/{scenario['request_id']}/compare").get_data(as_text=True)
+    raw = re.search(r'<script type="application/json" id="compare-body">(.*?)</script>', page, re.S)
+    body = json.loads(raw.group(1))
+    api = client.post("/api/v1/compare", json=body).json
+    csv_text = client.get(f"/requests/{scenario['request_id']}/compare.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert [r["Total over 12 months (USD)"] for r in rows] == [e["total"] for e in api["ranking"]]

@@ -30,6 +30,7 @@ from tests.fixtures.factories import (
 )
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+WIDE_NAME = "\uff33\uff4f\uff4c\uff55\uff43\uff49\uff4f\uff4e\uff45\uff53 Ñandú 株式会社"  # full-width Latin, accents, CJK
 DESCRIPTION = (
     "We run payroll for 50 to 5,000 employees across Southeast Asia, with ISO 27001 controls, "
     "named account managers and same-day answers."
@@ -44,7 +45,9 @@ def sqlite_ctx(sqlite_app):
 
 
 def add_rate(currency: str, usd_per: str) -> None:
-    db.session.add(ExchangeRate(currency=currency, usd_per=Decimal(usd_per), as_of=date(2026, 11, 1)))
+    db.session.add(
+        ExchangeRate(currency=currency, usd_per=Decimal(usd_per), as_of=date(2026, 11, 1))
+    )
     db.session.flush()
 
 
@@ -104,17 +107,17 @@ def test_update_profile_keeps_unicode_and_stores_markup_and_sql_as_plain_text(ct
     services.update_profile(
         vendor.owner,
         full_input(
-            name="Ｓｏｌｕｃｉｏｎｅｓ Ñandú 株式会社\x00",
+            name=WIDE_NAME + "\x00",
             tagline="<script>alert(1)</script>",
             description="Robert'); DROP TABLE vendors;--\r\n" + DESCRIPTION,
-            city="São Paulo\ud800",
+            city="Sa\u0303o Paulo\ud800",  # decomposed accent and a lone surrogate
         ),
         NOW,
     )
     db.session.commit()
     db.session.expire_all()
     saved = db.session.get(Vendor, vendor.id)
-    assert saved.name == "Ｓｏｌｕｃｉｏｎｅｓ Ñandú 株式会社"  # NUL dropped, NFC kept
+    assert saved.name == WIDE_NAME  # NUL dropped, the rest kept as typed
     assert saved.tagline == "<script>alert(1)</script>"
     assert saved.description.startswith("Robert'); DROP TABLE vendors;--\n")
     assert saved.city == "São Paulo"
@@ -139,7 +142,7 @@ def test_update_profile_keeps_unicode_and_stores_markup_and_sql_as_plain_text(ct
         ({"city": "c" * 81}, "city"),
         ({"founded_year": "1799"}, "founded_year"),
         ({"founded_year": "2027"}, "founded_year"),
-        ({"founded_year": "１９９９"}, "founded_year"),
+        ({"founded_year": "\uff11\uff19\uff19\uff19"}, "founded_year"),
         ({"founded_year": "1999.5"}, "founded_year"),
         ({"team_size": "0"}, "team_size"),
         ({"team_size": "-5"}, "team_size"),
@@ -150,7 +153,7 @@ def test_update_profile_keeps_unicode_and_stores_markup_and_sql_as_plain_text(ct
         ({"hourly_rate_min": "NaN"}, "hourly_rate_min"),
         ({"hourly_rate_min": "Infinity"}, "hourly_rate_min"),
         ({"hourly_rate_min": "1e3"}, "hourly_rate_min"),
-        ({"hourly_rate_min": "１２"}, "hourly_rate_min"),
+        ({"hourly_rate_min": "\uff11\uff12"}, "hourly_rate_min"),
         ({"hourly_rate_min": "12.345"}, "hourly_rate_min"),
         ({"hourly_rate_min": "1,200"}, "hourly_rate_min"),
         ({"hourly_rate_max": "1000001"}, "hourly_rate_max"),
@@ -282,8 +285,8 @@ def test_a_vendor_cannot_touch_another_vendors_service(sqlite_ctx):
     intruder = create_vendor(status="published", categories=())
     target = victim.services[0].id
     with pytest.raises(services.NotFound):
-        services.update_service(intruder.owner, target, service_input(victim.services[0].category_id),
-                                NOW)
+        services.update_service(
+            intruder.owner, target, service_input(victim.services[0].category_id), NOW)
     with pytest.raises(services.NotFound):
         services.remove_service(intruder.owner, target, NOW)
     assert len(victim.services) == 1
