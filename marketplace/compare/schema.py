@@ -298,7 +298,7 @@ def _parse_usd_per(value: object, errors: _Errors) -> dict[str, Decimal]:
             path,
             _number,
             raw,
-            places=6,
+            places=8,  # the rates table keeps 8 decimals
             max_value=MAX_RATE,
             allow_zero=False,
             label='a rate in US dollars per unit, e.g. "1.08"',

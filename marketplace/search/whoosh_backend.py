@@ -86,6 +86,9 @@ JOURNAL_LOCK = "JOURNAL.lock"
 REBUILD_LOCK = "REBUILD.lock"
 DIR_PREFIX = "index-"
 
+#: How often a waiting writer retries the lock (Whoosh polls every 0.1 s by default, which
+#: leaves the lock idle between queued writers).
+LOCK_POLL = 0.02
 #: Sort value for a vendor without a rate, so "lowest rate" lists it last.
 RATE_UNKNOWN = 2**31 - 1
 #: Longer input is cut: each word expands into a dozen term lookups.
@@ -512,7 +515,7 @@ class WhooshBackend:
         before the swap, so a rebuild never loses a concurrent change.
         """
         self.base_dir.mkdir(parents=True, exist_ok=True)
-        run_fd = _try_flock(self.base_dir / REBUILD_LOCK, timeout=2.0)
+        run_fd = _try_flock(self.base_dir / REBUILD_LOCK, timeout=0.5)
         if run_fd is None:
             raise RebuildInProgress(f"a rebuild of {self.base_dir} is already running")
         previous: str | None = None
@@ -526,7 +529,7 @@ class WhooshBackend:
                     (self.base_dir / JOURNAL).unlink(missing_ok=True)
                     _atomic_write(self.base_dir / BUILDING, name)
                 seen: set[int] = set()
-                with ix.writer(timeout=self.writer_timeout, limitmb=128) as w:
+                with ix.writer(timeout=self.writer_timeout, delay=LOCK_POLL, limitmb=128) as w:
                     for doc in docs:
                         if doc.searchable and doc.id not in seen:
                             seen.add(doc.id)
@@ -534,7 +537,7 @@ class WhooshBackend:
                 with _flock(self.base_dir / JOURNAL_LOCK):
                     replayed = self._read_journal()
                     if replayed:
-                        with ix.writer(timeout=self.writer_timeout) as w:
+                        with ix.writer(timeout=self.writer_timeout, delay=LOCK_POLL) as w:
                             self._apply(w, replayed)
                     count = int(ix.doc_count())
                     previous = self._read_current_name()
@@ -670,7 +673,8 @@ class WhooshBackend:
         for word in words:
             exact = _stems(word.text)
             fuzzy: set[str] = set()
-            if len(word.text) >= FUZZY_MIN_CHARS:
+            # Codes and numbers ("27001", "soc2", "step29") must match exactly.
+            if len(word.text) >= FUZZY_MIN_CHARS and word.text.isalpha():
                 for neighbour in self._neighbours(s, word.text):
                     fuzzy |= _stems(neighbour)
                 fuzzy -= exact
@@ -926,7 +930,7 @@ class WhooshBackend:
             raise
         try:
             # The context manager cancels (and unlocks) if applying raises.
-            with ix.writer(timeout=self.writer_timeout) as w:
+            with ix.writer(timeout=self.writer_timeout, delay=LOCK_POLL) as w:
                 self._apply(w, ops)
         except whoosh_index.LockError as exc:
             raise IndexBusy(

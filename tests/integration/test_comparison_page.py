@@ -174,6 +174,7 @@ def test_the_embedded_api_body_ranks_exactly_like_the_page(client, scenario):
     raw = re.search(r'<script type="application/json" id="compare-body">(.*?)</script>', page, re.S)
     body = json.loads(raw.group(1))
     api = client.post("/api/v1/compare", json=body).json
+    assert "ranking" in api, api
     csv_text = client.get(f"/requests/{scenario['request_id']}/compare.csv").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(csv_text)))
     assert [r["Total over 12 months (USD)"] for r in rows] == [e["total"] for e in api["ranking"]]

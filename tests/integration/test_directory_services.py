@@ -30,7 +30,8 @@ from tests.fixtures.factories import (
 )
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-WIDE_NAME = "\uff33\uff4f\uff4c\uff55\uff43\uff49\uff4f\uff4e\uff45\uff53 Ñandú 株式会社"  # full-width Latin, accents, CJK
+# Full-width Latin, accents and CJK, kept as typed.
+WIDE_NAME = "\uff33\uff4f\uff4c\uff55\uff43\uff49\uff4f\uff4e\uff45\uff53 Ñandú 株式会社"
 DESCRIPTION = (
     "We run payroll for 50 to 5,000 employees across Southeast Asia, with ISO 27001 controls, "
     "named account managers and same-day answers."
