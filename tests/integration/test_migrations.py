@@ -28,3 +28,20 @@ def test_cli_creates_an_admin(app, monkeypatch):
         assert user.role == "admin" and user.email_verified
     again = app.test_cli_runner().invoke(args=["users", "create-admin", "root@example.com"])
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_the_chain_downgrades_to_nothing_and_back(sqlite_app, tmp_path):
+    import flask_migrate
+    from sqlalchemy import inspect
+
+    from marketplace import create_app
+    from tests.conftest import base_config
+
+    app = create_app(base_config(tmp_path, f"sqlite:///{tmp_path / 'chain.db'}"))
+    with app.app_context():
+        flask_migrate.upgrade()
+        flask_migrate.downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        flask_migrate.upgrade()
+        assert "audit_log" in inspect(db.engine).get_table_names()
+        db.engine.dispose()
