@@ -127,5 +127,20 @@
       if (input.id) { autocomplete(input); }
     });
     document.querySelectorAll("form[data-compare-weights]").forEach(liveWeights);
+    /* Long filter columns start folded on phones, so results come first. */
+    if (window.matchMedia("(max-width: 56em)").matches) {
+      document.querySelectorAll("details[data-collapse-on-mobile]").forEach(function (d) { d.open = false; });
+    }
+    /* The account menu closes on a click elsewhere or on Escape. */
+    document.addEventListener("click", function (event) {
+      document.querySelectorAll(".account-menu details[open]").forEach(function (d) {
+        if (!d.contains(event.target)) { d.open = false; }
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        document.querySelectorAll(".account-menu details[open]").forEach(function (d) { d.open = false; });
+      }
+    });
   });
 })();
