@@ -56,16 +56,16 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.admin.views import bp as admin_bp
     from marketplace.api.views import bp as api_bp
     from marketplace.billing.views import bp as billing_bp
     from marketplace.comparison.views import bp as compare_bp
-    from marketplace.search.views import bp as search_bp
-    from marketplace.admin.views import bp as admin_bp
     from marketplace.directory.views import bp as directory_bp
     from marketplace.notify.views import bp as notify_bp
     from marketplace.pages import bp as pages_bp
     from marketplace.quotes.views import bp as quotes_bp
     from marketplace.reviews.views import bp as reviews_bp
+    from marketplace.search.views import bp as search_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)

@@ -57,7 +57,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the configuration mapping for ``create_app``; ``overrides`` win (used by tests)."""
     overrides = dict(overrides or {})
     env = overrides.get("ENV_NAME") or os.environ.get("MARKETPLACE_ENV", "development")
-    instance = Path(overrides.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH", DEFAULT_INSTANCE))
+    instance = Path(
+        overrides.get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH", DEFAULT_INSTANCE)
+    )
     production = env == "production"
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'marketplace.db'}"
     if database_url.startswith("postgres://"):
@@ -117,6 +119,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         "STRIPE_PRICE_PRO": os.environ.get("STRIPE_PRICE_PRO", ""),
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
+        "BILLING_GRACE_DAYS": _int("BILLING_GRACE_DAYS", 7),
+        "PRO_PRICE_LABEL": os.environ.get("PRO_PRICE_LABEL", "$149 / month"),
     }
     config.update(overrides)
     if "SECRET_KEY" not in config:

@@ -8,7 +8,10 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 FRIENDLY = {
-    400: ("Bad request", "We could not understand that request. Please check the form and try again."),
+    400: (
+        "Bad request",
+        "We could not understand that request. Please check the form and try again.",
+    ),
     403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Page not found", "The page you asked for does not exist or is not public."),
     405: ("Method not allowed", "That action is not available here."),

@@ -53,7 +53,7 @@ def parse_money(
     if isinstance(value, bool) or value is None:
         raise ParseError("Enter an amount, e.g. 1250.00.")
     if isinstance(value, float):
-        raise ParseError("Send amounts as strings, e.g. \"12.50\", not as floating-point numbers.")
+        raise ParseError('Send amounts as strings, e.g. "12.50", not as floating-point numbers.')
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ParseError("Enter a finite amount.")

@@ -16,7 +16,7 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "PHP": 
 
 
 def format_money(amount: Decimal | None, currency: str = "USD", places: int = 2) -> str:
-    """"$38,000.00" / "PLN 1,200.00"; rounding half-up happens only here, for display."""
+    """ "$38,000.00" / "PLN 1,200.00"; rounding half-up happens only here, for display."""
     if amount is None:
         return "—"
     quantum = Decimal(1).scaleb(-places)
@@ -72,11 +72,21 @@ def nl2br(text: str | None) -> Markup:
 
 def _navigation() -> dict[str, Any]:
     # Templates link to a feature only when its endpoint exists (``url_endpoints``).
-    context: dict[str, Any] = {"url_endpoints": current_app.view_functions, "unread_notifications": 0}
+    context: dict[str, Any] = {
+        "url_endpoints": current_app.view_functions,
+        "unread_notifications": 0,
+    }
     if current_user.is_authenticated:
         from marketplace.notify.services import unread_notification_count
 
         context["unread_notifications"] = unread_notification_count(current_user.id)
+        if (
+            current_user.role in ("buyer", "vendor")
+            and "quotes.leads" in current_app.view_functions
+        ):
+            from marketplace.quotes.threads import unread_message_count
+
+            context["unread_messages"] = unread_message_count(current_user)
     return context
 
 

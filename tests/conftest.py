@@ -156,7 +156,9 @@ def app(
 
 
 @pytest.fixture
-def sqlite_app(tmp_path: Path, sqlite_template: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
+def sqlite_app(
+    tmp_path: Path, sqlite_template: Path, app_config: dict[str, Any]
+) -> Iterator[Flask]:
     """An app on SQLite only, for tests whose subject is not the database."""
     db_path = tmp_path / "test.db"
     shutil.copyfile(sqlite_template, db_path)

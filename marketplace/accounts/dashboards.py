@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
 from marketplace.admin.charts import bar_chart, hbar_chart
@@ -88,8 +89,9 @@ def buyer_savings(user: User) -> SavingsSummary:
         if result is None or result.savings is None:
             continue
         in_house = request.in_house_monthly_cost * request.contract_months
-        savings.append(Saving(request, vendor_name, in_house, result.total, result.savings,
-                              result.savings_pct))
+        savings.append(
+            Saving(request, vendor_name, in_house, result.total, result.savings, result.savings_pct)
+        )
     currencies = {s.request.currency for s in savings}
     currency = currencies.pop() if len(currencies) == 1 else "USD"
     total = Decimal(0)
@@ -101,8 +103,9 @@ def buyer_savings(user: User) -> SavingsSummary:
             unconverted += 1
             continue
         total += s.savings * source / target
-    return SavingsSummary(savings, total if len(savings) > unconverted else None, currency,
-                          unconverted)
+    return SavingsSummary(
+        savings, total if len(savings) > unconverted else None, currency, unconverted
+    )
 
 
 def _engine_result(request: QuoteRequest, quote: Quote, vendor_name: str, rates: Rates) -> Any:
@@ -139,6 +142,7 @@ def _buyer(user: User, now: datetime) -> dict[str, Any]:
     requests = db.session.scalars(
         select(QuoteRequest)
         .where(QuoteRequest.buyer_id == user.id)
+        .options(selectinload(QuoteRequest.category), selectinload(QuoteRequest.invitations))
         .order_by(QuoteRequest.created_at.desc())
         .limit(20)
     ).all()
@@ -230,8 +234,9 @@ def vendor_stats(vendor: Vendor, now: datetime, free_quotes: int) -> VendorStats
     return VendorStats(
         profile_views=int(views),
         search_appearances=int(appearances),
-        invitations=count(select(func.count(Invitation.id)).where(
-            own, Invitation.invited_at >= since)),
+        invitations=count(
+            select(func.count(Invitation.id)).where(own, Invitation.invited_at >= since)
+        ),
         invitations_total=count(select(func.count(Invitation.id)).where(own)),
         quotes_sent=count(quotes.where(own, Quote.created_at >= since)),
         quotes_sent_total=count(quotes.where(own)),
@@ -258,11 +263,18 @@ def _response_comparison(vendor: Vendor, now: datetime) -> list[ResponseComparis
     own: dict[int, list[timedelta]] = defaultdict(list)
     everyone: dict[int, list[timedelta]] = defaultdict(list)
     for category_id, vendor_id, invited, responded in db.session.execute(
-        select(QuoteRequest.category_id, Invitation.vendor_id, Invitation.invited_at,
-               Invitation.responded_at)
+        select(
+            QuoteRequest.category_id,
+            Invitation.vendor_id,
+            Invitation.invited_at,
+            Invitation.responded_at,
+        )
         .join(QuoteRequest, QuoteRequest.id == Invitation.request_id)
-        .where(QuoteRequest.category_id.in_(ids), Invitation.responded_at.is_not(None),
-               Invitation.invited_at >= since)
+        .where(
+            QuoteRequest.category_id.in_(ids),
+            Invitation.responded_at.is_not(None),
+            Invitation.invited_at >= since,
+        )
     ):
         delta = responded - invited
         everyone[category_id].append(delta)
@@ -277,9 +289,9 @@ def _response_comparison(vendor: Vendor, now: datetime) -> list[ResponseComparis
 def _vendor_chart(vendor: Vendor, now: datetime) -> Any:
     starts = week_starts(now, 8)
     rows = db.session.execute(
-        select(VendorDailyStat.day, VendorDailyStat.profile_views,
-               VendorDailyStat.search_appearances)
-        .where(VendorDailyStat.vendor_id == vendor.id, VendorDailyStat.day >= starts[0])
+        select(
+            VendorDailyStat.day, VendorDailyStat.profile_views, VendorDailyStat.search_appearances
+        ).where(VendorDailyStat.vendor_id == vendor.id, VendorDailyStat.day >= starts[0])
     ).all()
     views = [0] * len(starts)
     appearances = [0] * len(starts)
@@ -301,16 +313,24 @@ def _vendor(user: User, now: datetime) -> dict[str, Any]:
     leads: list[Invitation] = []
     stats = chart = None
     if vendor is not None:
-        leads = list(db.session.scalars(
-            select(Invitation)
-            .where(Invitation.vendor_id == vendor.id)
-            .order_by(Invitation.invited_at.desc())
-            .limit(10)
-        ))
+        leads = list(
+            db.session.scalars(
+                select(Invitation)
+                .where(Invitation.vendor_id == vendor.id)
+                .options(selectinload(Invitation.request))
+                .order_by(Invitation.invited_at.desc())
+                .limit(10)
+            )
+        )
         stats = vendor_stats(vendor, now, int(current_app.config["FREE_PLAN_MONTHLY_QUOTES"]))
         chart = _vendor_chart(vendor, now)
-    return {"vendor": vendor, "leads": leads, "stats": stats, "visibility_chart": chart,
-            "recent_days": RECENT_DAYS}
+    return {
+        "vendor": vendor,
+        "leads": leads,
+        "stats": stats,
+        "visibility_chart": chart,
+        "recent_days": RECENT_DAYS,
+    }
 
 
 # --- admin -------------------------------------------------------------------------------------
@@ -323,22 +343,38 @@ def _percent(value: Any) -> str:
 def _admin(user: User, now: datetime) -> dict[str, Any]:
     stats = admin_stats(now)
     charts = {
-        "vendors": bar_chart("New vendors per week", stats.weeks,
-                             [("New vendors", stats.new_vendors)],
-                             chart_id="chart-new-vendors"),
-        "requests": bar_chart("Requests opened and awarded per week", stats.weeks,
-                              [("Opened", stats.requests_opened),
-                               ("Awarded", stats.requests_awarded)],
-                              chart_id="chart-requests"),
-        "first_quote": bar_chart("Median hours to first quote, by week the request opened",
-                                 stats.weeks, [("Median hours", stats.first_quote_hours)],
-                                 unit="hours", chart_id="chart-first-quote"),
-        "three_quotes": bar_chart("Share of requests with at least 3 quotes, by week opened",
-                                  stats.weeks, [("Share", stats.three_quote_share)],
-                                  fmt=_percent, chart_id="chart-three-quotes"),
-        "categories": hbar_chart("Top categories by requests opened in the last 12 weeks",
-                                 stats.top_categories, unit="requests",
-                                 chart_id="chart-top-categories"),
+        "vendors": bar_chart(
+            "New vendors per week",
+            stats.weeks,
+            [("New vendors", stats.new_vendors)],
+            chart_id="chart-new-vendors",
+        ),
+        "requests": bar_chart(
+            "Requests opened and awarded per week",
+            stats.weeks,
+            [("Opened", stats.requests_opened), ("Awarded", stats.requests_awarded)],
+            chart_id="chart-requests",
+        ),
+        "first_quote": bar_chart(
+            "Median hours to first quote, by week the request opened",
+            stats.weeks,
+            [("Median hours", stats.first_quote_hours)],
+            unit="hours",
+            chart_id="chart-first-quote",
+        ),
+        "three_quotes": bar_chart(
+            "Share of requests with at least 3 quotes, by week opened",
+            stats.weeks,
+            [("Share", stats.three_quote_share)],
+            fmt=_percent,
+            chart_id="chart-three-quotes",
+        ),
+        "categories": hbar_chart(
+            "Top categories by requests opened in the last 12 weeks",
+            stats.top_categories,
+            unit=("request", "requests"),
+            chart_id="chart-top-categories",
+        ),
     }
     return {"stats": stats, "charts": charts}
 

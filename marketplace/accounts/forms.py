@@ -31,7 +31,9 @@ class RegisterForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
     remember = BooleanField("Keep me signed in for 14 days")
     next = HiddenField()
 

@@ -99,12 +99,18 @@ def verify_email(token: str) -> Response:
         user = services.verify_email(token, utcnow())
     except TokenError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("accounts.account") if current_user.is_authenticated
-                        else url_for("accounts.login"))
+        return redirect(
+            url_for("accounts.account")
+            if current_user.is_authenticated
+            else url_for("accounts.login")
+        )
     db.session.commit()
     flash(f"Thank you: {user.email} is confirmed.", "success")
-    return redirect(url_for("accounts.dashboard") if current_user.is_authenticated
-                    else url_for("accounts.login"))
+    return redirect(
+        url_for("accounts.dashboard")
+        if current_user.is_authenticated
+        else url_for("accounts.login")
+    )
 
 
 @bp.route("/verify/resend", methods=["POST"])
@@ -182,7 +188,9 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, form.current_password.data or "", form.new_password.data or "",
+                current_user,
+                form.current_password.data or "",
+                form.new_password.data or "",
                 utcnow(),
             )
         except FieldErrors as errors:

@@ -151,7 +151,7 @@ def _optional_date(raw: object, name: str, errors: dict[str, str]) -> date | Non
         return None
 
 
-def audit_query(flt: AuditFilter) -> Select[tuple[AuditLog]]:
+def audit_query(flt: AuditFilter) -> Select[Any]:
     """Rows matching ``flt``, newest first."""
     stmt = select(AuditLog)
     if flt.action:
@@ -184,9 +184,7 @@ def audit_page(flt: AuditFilter, page: int, per_page: int = PER_PAGE) -> AuditPa
     total = int(db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    entries = list(
-        db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    )
+    entries = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all())
     _load_actors(entries)
     return AuditPage(entries=entries, page=page, pages=pages, total=total)
 
@@ -208,8 +206,16 @@ def admin_users() -> list[User]:
 
 # --- CSV export ----------------------------------------------------------------------------
 
-CSV_HEADER = ("id", "created_at", "actor_id", "actor_email", "action", "target_type",
-              "target_id", "details")
+CSV_HEADER = (
+    "id",
+    "created_at",
+    "actor_id",
+    "actor_email",
+    "action",
+    "target_type",
+    "target_id",
+    "details",
+)
 
 
 def csv_cell(value: object) -> str:
@@ -235,10 +241,20 @@ def export_rows(flt: AuditFilter, batch: int = 500) -> Iterator[str]:
 
     writer.writerow(CSV_HEADER)
     yield flush()
-    rows = audit_query(flt).with_only_columns(
-        AuditLog.id, AuditLog.created_at, AuditLog.actor_id, User.email, AuditLog.action,
-        AuditLog.target_type, AuditLog.target_id, AuditLog.details,
-    ).outerjoin(User, User.id == AuditLog.actor_id)
+    rows = (
+        audit_query(flt)
+        .with_only_columns(
+            AuditLog.id,
+            AuditLog.created_at,
+            AuditLog.actor_id,
+            User.email,
+            AuditLog.action,
+            AuditLog.target_type,
+            AuditLog.target_id,
+            AuditLog.details,
+        )
+        .outerjoin(User, User.id == AuditLog.actor_id)
+    )
     result = db.session.execute(rows.execution_options(yield_per=batch))
     for partition in result.partitions():
         for id_, created_at, actor_id, email, action, target_type, target_id, details in partition:

@@ -94,13 +94,15 @@ def bar_chart(
 
     # Legend (only when there is more than one series).
     if len(series) > 1:
-        x = left
+        legend_x = left
         for i, (name, _) in enumerate(series):
             colour = PALETTE[i % len(PALETTE)]
-            parts.append(f'<rect class="{_bar_class(i)}" x="{x}" y="2" width="10" height="10" '
-                         f'fill="{colour}"/>')
-            parts.append(f'<text x="{x + 14}" y="11" fill="{TEXT}">{escape(name)}</text>')
-            x += 22 + 7 * len(name)
+            parts.append(
+                f'<rect class="{_bar_class(i)}" x="{legend_x}" y="2" width="10" height="10" '
+                f'fill="{colour}"/>'
+            )
+            parts.append(f'<text x="{legend_x + 14}" y="11" fill="{TEXT}">{escape(name)}</text>')
+            legend_x += 22 + 7 * len(name)
     # Grid lines and axis labels at 0, half and the top.
     for fraction in (0, 0.5, 1):
         y = top_pad + plot_h * (1 - fraction)
@@ -122,7 +124,7 @@ def bar_chart(
             if value is None:
                 parts.append(
                     f'<text x="{x + bar_w / 2:.1f}" y="{top_pad + plot_h - 3:.1f}" '
-                    f'text-anchor="middle" fill="{AXIS}" font-size="10">–</text>'
+                    f'text-anchor="middle" fill="{AXIS}" font-size="10">&#8211;</text>'
                 )
                 continue
             h = plot_h * float(value) / top
@@ -158,19 +160,27 @@ def hbar_chart(
     title: str,
     items: Sequence[tuple[str, Number]],
     *,
-    unit: str = "",
+    unit: str | tuple[str, str] = "",
     fmt: Formatter = default_format,
     chart_id: str | None = None,
     width: int = 640,
     row: int = 24,
     label_width: int = 200,
 ) -> Markup:
-    """Horizontal bars, one per item, longest first as given (rankings: top categories)."""
+    """Horizontal bars, one per item, longest first as given (rankings: top categories).
+
+    ``unit`` may be a (singular, plural) pair: "1 request", "5 requests".
+    """
     chart_id = chart_id or "chart-" + _slug(title)
-    suffix = f" {unit}" if unit else ""
+    one, many = unit if isinstance(unit, tuple) else (unit, unit)
+
+    def suffix_for(value: Number) -> str:
+        word = one if value == 1 else many
+        return f" {word}" if word else ""
+
     top = max((float(v) for _, v in items), default=0) or 1.0
     height = max(row * len(items), row) + 8
-    desc = "; ".join(f"{label}: {fmt(v)}{suffix}" for label, v in items) or "No data."
+    desc = "; ".join(f"{label}: {fmt(v)}{suffix_for(v)}" for label, v in items) or "No data."
     parts = _open(chart_id, title, desc, width, height)
     bar_space = width - label_width - 70
     for i, (label, value) in enumerate(items):
@@ -187,7 +197,7 @@ def hbar_chart(
         parts.append(
             f'<text class="value" x="{label_width + w + 6:.1f}" y="{y + row / 2 + 4:.1f}" '
             f'fill="{TEXT}">'
-            f"{escape(fmt(value))}{escape(suffix)}</text>"
+            f"{escape(fmt(value))}{escape(suffix_for(value))}</text>"
         )
     if not items:
         parts.append(f'<text x="8" y="{row / 2 + 4}" fill="{AXIS}">No data yet</text>')

@@ -19,19 +19,26 @@ class ReasonForm(FlaskForm):
 
 
 class ChangesForm(FlaskForm):
-    message = TextAreaField("What should the vendor change?",
-                            description="Sent to the vendor; the profile goes back to draft.")
+    message = TextAreaField(
+        "What should the vendor change?",
+        description="Sent to the vendor; the profile goes back to draft.",
+    )
 
 
 class VerifyCertificationForm(FlaskForm):
-    evidence_note = TextAreaField("Evidence (optional)",
-                                  description="E.g. certificate number and issuing body.")
+    evidence_note = TextAreaField(
+        "Evidence (optional)", description="E.g. certificate number and issuing body."
+    )
     expires_on = StringField("Expires on (optional)", render_kw={"type": "date"})
 
 
 class ResolveFlagForm(FlaskForm):
-    action = RadioField("Resolution", choices=choices(FLAG_ACTIONS.items()),
-                        default="dismiss", validate_choice=False)
+    action = RadioField(
+        "Resolution",
+        choices=choices(FLAG_ACTIONS.items()),
+        default="dismiss",
+        validate_choice=False,
+    )
     note = TextAreaField("Note", description="Required unless you dismiss the report.")
 
 
@@ -41,12 +48,15 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField("Action", choices=choices([("", "Any action"), *ACTIONS.items()]),
-                         validate_choice=False)
+    action = SelectField(
+        "Action", choices=choices([("", "Any action"), *ACTIONS.items()]), validate_choice=False
+    )
     actor = SelectField("Admin", validate_choice=False)
-    target_type = SelectField("Target",
-                              choices=choices([("", "Any target"), *TARGET_TYPES.items()]),
-                              validate_choice=False)
+    target_type = SelectField(
+        "Target",
+        choices=choices([("", "Any target"), *TARGET_TYPES.items()]),
+        validate_choice=False,
+    )
     target_id = StringField("Target id")
     date_from = StringField("From", render_kw={"type": "date"})
     date_to = StringField("To", render_kw={"type": "date"})

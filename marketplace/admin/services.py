@@ -46,8 +46,14 @@ def _require_admin(actor: User) -> None:
         raise PermissionError("admin only")
 
 
-def _reason(value: object, *, required: bool = True, name: str = "reason",
-            minimum: int = REASON_MIN, maximum: int = REASON_MAX) -> str:
+def _reason(
+    value: object,
+    *,
+    required: bool = True,
+    name: str = "reason",
+    minimum: int = REASON_MIN,
+    maximum: int = REASON_MAX,
+) -> str:
     try:
         text = clean_text(value, max_length=maximum, multiline=True)
     except ParseError as exc:
@@ -86,8 +92,16 @@ _VENDOR_MAIL = {
 
 
 def _change_vendor_status(
-    admin: User, vendor: Vendor, *, expected: tuple[str, ...], status: str, action: str,
-    reason: str, mail_key: str, now: datetime, extra: dict[str, Any] | None = None,
+    admin: User,
+    vendor: Vendor,
+    *,
+    expected: tuple[str, ...],
+    status: str,
+    action: str,
+    reason: str,
+    mail_key: str,
+    now: datetime,
+    extra: dict[str, Any] | None = None,
 ) -> Vendor:
     """Conditional UPDATE of the status, audit row, search queue, mail and notification."""
     _require_admin(admin)
@@ -107,8 +121,15 @@ def _change_vendor_status(
             f"{vendor.name} is {vendor.status} now, so it cannot be changed this way; "
             "someone may have acted on it already."
         )
-    record(admin, action, "vendor", vendor.id, before=before,
-           after={"status": status, "status_reason": reason}, **(extra or {}))
+    record(
+        admin,
+        action,
+        "vendor",
+        vendor.id,
+        before=before,
+        after={"status": status, "status_reason": reason},
+        **(extra or {}),
+    )
     enqueue_vendor(vendor.id)
     _tell_vendor(vendor, mail_key, reason)
     db.session.flush()
@@ -123,47 +144,88 @@ def _tell_vendor(vendor: Vendor, key: str, reason: str) -> None:
     text = body.format(name=vendor.name, reason=reason or "")
     dashboard = external_url("accounts.dashboard")
     queue_email(owner.email, subject, f"Hello {owner.display_name},\n\n{text}\n\n{dashboard}\n")
-    notify_user(owner.id, f"vendor.{key}", f"{subject}." + (f" {reason}" if reason else ""),
-                reviews.link("accounts.dashboard"))
+    notify_user(
+        owner.id,
+        f"vendor.{key}",
+        f"{subject}." + (f" {reason}" if reason else ""),
+        reviews.link("accounts.dashboard"),
+    )
 
 
 def approve_vendor(admin: User, vendor: Vendor, now: datetime) -> Vendor:
     """Publish a profile waiting for review."""
-    return _change_vendor_status(admin, vendor, expected=("pending",), status="published",
-                                 action="vendor.approve", reason="", mail_key="published",
-                                 now=now)
+    return _change_vendor_status(
+        admin,
+        vendor,
+        expected=("pending",),
+        status="published",
+        action="vendor.approve",
+        reason="",
+        mail_key="published",
+        now=now,
+    )
 
 
 def reject_vendor(admin: User, vendor: Vendor, reason: object, now: datetime) -> Vendor:
     """Refuse a profile waiting for review; the vendor sees the reason."""
-    return _change_vendor_status(admin, vendor, expected=("pending",), status="rejected",
-                                 action="vendor.reject", reason=_reason(reason),
-                                 mail_key="rejected", now=now)
+    return _change_vendor_status(
+        admin,
+        vendor,
+        expected=("pending",),
+        status="rejected",
+        action="vendor.reject",
+        reason=_reason(reason),
+        mail_key="rejected",
+        now=now,
+    )
 
 
 def request_vendor_changes(admin: User, vendor: Vendor, message: object, now: datetime) -> Vendor:
     """Send a pending profile back to draft with what to change; the vendor resubmits it."""
-    return _change_vendor_status(admin, vendor, expected=("pending",), status="draft",
-                                 action="vendor.request_changes",
-                                 reason=_reason(message, name="message"), mail_key="draft",
-                                 now=now)
+    return _change_vendor_status(
+        admin,
+        vendor,
+        expected=("pending",),
+        status="draft",
+        action="vendor.request_changes",
+        reason=_reason(message, name="message"),
+        mail_key="draft",
+        now=now,
+    )
 
 
-def suspend_vendor(admin: User, vendor: Vendor, reason: object, now: datetime,
-                   *, flag_id: int | None = None) -> Vendor:
+def suspend_vendor(
+    admin: User, vendor: Vendor, reason: object, now: datetime, *, flag_id: int | None = None
+) -> Vendor:
     """Hide a published vendor from the public and search, stop new invitations, tell it why."""
     extra = {"flag_id": flag_id} if flag_id is not None else None
-    return _change_vendor_status(admin, vendor, expected=("published",), status="suspended",
-                                 action="vendor.suspend", reason=_reason(reason),
-                                 mail_key="suspended", now=now, extra=extra)
+    return _change_vendor_status(
+        admin,
+        vendor,
+        expected=("published",),
+        status="suspended",
+        action="vendor.suspend",
+        reason=_reason(reason),
+        mail_key="suspended",
+        now=now,
+        extra=extra,
+    )
 
 
 def reinstate_vendor(admin: User, vendor: Vendor, reason: object, now: datetime) -> Vendor:
     """Undo a suspension: the vendor is public, searchable and invitable again."""
     note = _reason(reason)
-    vendor = _change_vendor_status(admin, vendor, expected=("suspended",), status="published",
-                                   action="vendor.reinstate", reason="", mail_key="reinstated",
-                                   now=now, extra={"reason": note})
+    vendor = _change_vendor_status(
+        admin,
+        vendor,
+        expected=("suspended",),
+        status="published",
+        action="vendor.reinstate",
+        reason="",
+        mail_key="reinstated",
+        now=now,
+        extra={"reason": note},
+    )
     return vendor
 
 
@@ -171,7 +233,7 @@ def reinstate_vendor(admin: User, vendor: Vendor, reason: object, now: datetime)
 
 
 def certification_state(link: VendorCertification, today: date) -> str:
-    """"verified", "expired" (verified, past its expiry date) or "claimed", for badges."""
+    """ "verified", "expired" (verified, past its expiry date) or "claimed", for badges."""
     if link.status != "verified":
         return "claimed"
     if link.expires_on is not None and link.expires_on < today:
@@ -188,8 +250,7 @@ def _cert_snapshot(link: VendorCertification) -> dict[str, Any]:
 
 
 def _cert_details(link: VendorCertification) -> dict[str, Any]:
-    return {"certification_id": link.certification_id,
-            "certification": link.certification.slug}
+    return {"certification_id": link.certification_id, "certification": link.certification.slug}
 
 
 def _expiry(value: object, today: date) -> date | None:
@@ -207,7 +268,10 @@ def _expiry(value: object, today: date) -> date | None:
 
 
 def verify_certification(
-    admin: User, link: VendorCertification, evidence_note: object, expires_on: object,
+    admin: User,
+    link: VendorCertification,
+    evidence_note: object,
+    expires_on: object,
     now: datetime,
 ) -> VendorCertification:
     """Mark a claimed certification verified (or renew a verified one's evidence and expiry).
@@ -235,8 +299,15 @@ def verify_certification(
     link.verified_by_id = admin.id
     # The link has a composite key: the audit row targets the vendor (so it shows in the
     # vendor's history) and names the certification in its details.
-    record(admin, "certification.verify", "vendor", link.vendor_id,
-           before=before, after=_cert_snapshot(link), **_cert_details(link))
+    record(
+        admin,
+        "certification.verify",
+        "vendor",
+        link.vendor_id,
+        before=before,
+        after=_cert_snapshot(link),
+        **_cert_details(link),
+    )
     enqueue_vendor(link.vendor_id)
     db.session.flush()
     return link
@@ -254,8 +325,16 @@ def revoke_certification(
     link.status = "claimed"
     link.verified_at = None
     link.verified_by_id = None
-    record(admin, "certification.revoke", "vendor", link.vendor_id,
-           before=before, after=_cert_snapshot(link), reason=note, **_cert_details(link))
+    record(
+        admin,
+        "certification.revoke",
+        "vendor",
+        link.vendor_id,
+        before=before,
+        after=_cert_snapshot(link),
+        reason=note,
+        **_cert_details(link),
+    )
     enqueue_vendor(link.vendor_id)
     db.session.flush()
     return link
@@ -275,22 +354,32 @@ def flag_target(reporter: User, target: Vendor | Review, reason: object, now: da
     text = _reason(reason, minimum=FLAG_REASON_MIN, maximum=FLAG_REASON_MAX)
     duplicate = db.session.scalar(
         select(func.count(Flag.id)).where(
-            Flag.reporter_id == reporter.id, Flag.target_type == target_type,
-            Flag.target_id == target.id, Flag.status == "open",
+            Flag.reporter_id == reporter.id,
+            Flag.target_type == target_type,
+            Flag.target_id == target.id,
+            Flag.status == "open",
         )
     )
     if duplicate:
         raise ModerationError("You have already reported this; an admin will look at it.")
-    flag = Flag(reporter_id=reporter.id, target_type=target_type, target_id=target.id,
-                reason=text, status="open", created_at=now)
+    flag = Flag(
+        reporter_id=reporter.id,
+        target_type=target_type,
+        target_id=target.id,
+        reason=text,
+        status="open",
+        created_at=now,
+    )
     db.session.add(flag)
     db.session.flush()
     return flag
 
 
 def flag_target_object(flag: Flag) -> Vendor | Review | None:
-    model = Vendor if flag.target_type == "vendor" else Review
-    return db.session.get(model, flag.target_id)
+    """The vendor or review a flag is about (None when it was deleted)."""
+    if flag.target_type == "vendor":
+        return db.session.get(Vendor, flag.target_id)
+    return db.session.get(Review, flag.target_id)
 
 
 @dataclass(frozen=True)
@@ -322,8 +411,10 @@ def resolve_flag(
         if target.status not in ("hidden",):
             reviews.hide_review(admin, target, text, now)
     elif action == "suspend_vendor":
-        vendor = target if isinstance(target, Vendor) else (
-            db.session.get(Vendor, target.vendor_id) if target is not None else None
+        vendor = (
+            target
+            if isinstance(target, Vendor)
+            else (db.session.get(Vendor, target.vendor_id) if target is not None else None)
         )
         if vendor is None:
             raise FieldErrors({"action": "The flagged vendor no longer exists."})
@@ -331,17 +422,25 @@ def resolve_flag(
             suspend_vendor(admin, vendor, text, now, flag_id=flag.id)
     open_ids = list(
         db.session.scalars(
-            select(Flag.id).where(
-                Flag.target_type == flag.target_type, Flag.target_id == flag.target_id,
+            select(Flag.id)
+            .where(
+                Flag.target_type == flag.target_type,
+                Flag.target_id == flag.target_id,
                 Flag.status == "open",
-            ).order_by(Flag.id)
+            )
+            .order_by(Flag.id)
         )
     )
     result = db.session.execute(
         update(Flag)
         .where(Flag.id.in_(open_ids), Flag.status == "open")
-        .values(status="resolved", resolution=action, resolution_note=text,
-                resolved_by_id=admin.id, resolved_at=now)
+        .values(
+            status="resolved",
+            resolution=action,
+            resolution_note=text,
+            resolved_by_id=admin.id,
+            resolved_at=now,
+        )
         .execution_options(synchronize_session=False)
     )
     if flag.id not in open_ids or result.rowcount != len(open_ids):  # type: ignore[attr-defined]
@@ -349,9 +448,17 @@ def resolve_flag(
     closed = list(db.session.scalars(select(Flag).where(Flag.id.in_(open_ids))))
     for item in closed:
         db.session.refresh(item)
-        record(admin, "flag.resolve", "flag", item.id, before={"status": "open"},
-               after={"status": "resolved", "resolution": action},
-               note=text, flagged_type=item.target_type, flagged_id=item.target_id)
+        record(
+            admin,
+            "flag.resolve",
+            "flag",
+            item.id,
+            before={"status": "open"},
+            after={"status": "resolved", "resolution": action},
+            note=text,
+            flagged_type=item.target_type,
+            flagged_id=item.target_id,
+        )
     db.session.flush()
     return FlagResolution(flags=closed, action=action)
 
@@ -380,8 +487,9 @@ def queue_counts() -> dict[str, int]:
             select(func.count())
             .select_from(VendorCertification)
             .join(Vendor, Vendor.id == VendorCertification.vendor_id)
-            .where(VendorCertification.status == "claimed",
-                   Vendor.status.in_(("pending", "published")))
+            .where(
+                VendorCertification.status == "claimed", Vendor.status.in_(("pending", "published"))
+            )
         ),
     }
 
@@ -390,24 +498,29 @@ def queue_items(tab: str, page: int, per_page: int = 20) -> tuple[list[Any], int
     """One page of a queue tab, oldest first (first come, first served), and the page count."""
     options: tuple[Any, ...]
     if tab == "vendors":
-        stmt: Any = select(Vendor).where(Vendor.status == "pending").order_by(
-            Vendor.updated_at, Vendor.id)
+        stmt: Any = (
+            select(Vendor).where(Vendor.status == "pending").order_by(Vendor.updated_at, Vendor.id)
+        )
         options = (selectinload(Vendor.services), selectinload(Vendor.certifications))
     elif tab == "reviews":
-        stmt = select(Review).where(Review.status == "pending").order_by(
-            Review.created_at, Review.id)
+        stmt = (
+            select(Review).where(Review.status == "pending").order_by(Review.created_at, Review.id)
+        )
         options = (selectinload(Review.vendor), selectinload(Review.buyer))
     elif tab == "flags":
         stmt = select(Flag).where(Flag.status == "open").order_by(Flag.created_at, Flag.id)
         options = (selectinload(Flag.reporter),)
     elif tab == "certifications":
-        options = (selectinload(VendorCertification.vendor),
-                   selectinload(VendorCertification.certification))
+        options = (
+            selectinload(VendorCertification.vendor),
+            selectinload(VendorCertification.certification),
+        )
         stmt = (
             select(VendorCertification)
             .join(Vendor, Vendor.id == VendorCertification.vendor_id)
-            .where(VendorCertification.status == "claimed",
-                   Vendor.status.in_(("pending", "published")))
+            .where(
+                VendorCertification.status == "claimed", Vendor.status.in_(("pending", "published"))
+            )
             .order_by(Vendor.name, VendorCertification.certification_id)
         )
     else:
@@ -415,7 +528,7 @@ def queue_items(tab: str, page: int, per_page: int = 20) -> tuple[list[Any], int
     total = int(db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    items = list(db.session.scalars(
-        stmt.options(*options).limit(per_page).offset((page - 1) * per_page)
-    ))
+    items = list(
+        db.session.scalars(stmt.options(*options).limit(per_page).offset((page - 1) * per_page))
+    )
     return items, pages

@@ -25,6 +25,7 @@ MIN_QUOTES = 3  # "share of requests that got at least 3 quotes"
 
 
 def week_start(day: date) -> date:
+    """The Monday of ``day``'s week."""
     return day - timedelta(days=day.weekday())
 
 
@@ -35,6 +36,7 @@ def week_starts(now: datetime, weeks: int = WEEKS) -> list[date]:
 
 
 def week_label(day: date) -> str:
+    """A week start as the charts label it ("23 Nov")."""
     return f"{day.day} {day:%b}"
 
 
@@ -89,9 +91,13 @@ def admin_stats(now: datetime) -> AdminStats:
         db.session.scalars(select(Vendor.created_at).where(Vendor.created_at >= since))
     )
     opened = db.session.execute(
-        select(QuoteRequest.id, QuoteRequest.published_at, QuoteRequest.category_id,
-               QuoteRequest.status, QuoteRequest.quotes_due_at)
-        .where(QuoteRequest.published_at >= since)
+        select(
+            QuoteRequest.id,
+            QuoteRequest.published_at,
+            QuoteRequest.category_id,
+            QuoteRequest.status,
+            QuoteRequest.quotes_due_at,
+        ).where(QuoteRequest.published_at >= since)
     ).all()
     awarded = list(
         db.session.scalars(select(QuoteRequest.awarded_at).where(QuoteRequest.awarded_at >= since))
@@ -101,8 +107,11 @@ def admin_stats(now: datetime) -> AdminStats:
     quoted_vendors: dict[int, int] = {}
     if request_ids:
         for request_id, first, vendors in db.session.execute(
-            select(Quote.request_id, func.min(Quote.created_at),
-                   func.count(func.distinct(Quote.invitation_id)))
+            select(
+                Quote.request_id,
+                func.min(Quote.created_at),
+                func.count(func.distinct(Quote.invitation_id)),
+            )
             .join(QuoteRequest, QuoteRequest.id == Quote.request_id)
             .where(QuoteRequest.published_at >= since)
             .group_by(Quote.request_id)

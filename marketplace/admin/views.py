@@ -87,7 +87,7 @@ def _fail(form: Any, error: Exception) -> None:
 
 
 @bp.route("/queue")
-def queue() -> str:
+def queue() -> Any:
     """Everything waiting for an admin, one tab at a time, oldest first."""
     tab = request.args.get("tab", "vendors")
     if tab not in services.QUEUE_TABS:
@@ -97,6 +97,10 @@ def queue() -> str:
 
 def _render_queue(tab: str, page: int, failed: Failed | None = None, status: int = 200) -> Any:
     items, pages = services.queue_items(tab, page)
+    if failed is not None and failed[0] not in {_queue_key(tab, item) for item in items}:
+        # The item acted on is not on this page (already moderated, or another page).
+        messages = [str(m) for errs in failed[1].errors.values() for m in errs]
+        flash(" ".join(messages), "error")
     targets: dict[int, Any] = {}
     if tab == "flags":
         targets = {flag.id: services.flag_target_object(flag) for flag in items}
@@ -119,6 +123,13 @@ def _render_queue(tab: str, page: int, failed: Failed | None = None, status: int
         },
     }
     return render_template("admin/queue.html", **context), status
+
+
+def _queue_key(tab: str, item: Any) -> str:
+    """The key a queue item's forms are known by (see ``failed`` in the template)."""
+    if tab == "certifications":
+        return f"verify-{item.vendor_id}-{item.certification_id}"
+    return f"{tab[:-1]}-{item.id}"
 
 
 # --- vendors -----------------------------------------------------------------------------------
@@ -144,8 +155,15 @@ def vendors() -> str:
         stmt.order_by(Vendor.name, Vendor.id).limit(per_page).offset((page - 1) * per_page)
     ).all()
     args = {k: v for k, v in {"q": q, "status": form.status.data or ""}.items() if v}
-    return render_template("admin/vendors.html", form=form, vendors=rows, total=total,
-                           page=page, pages=pages, args=args)
+    return render_template(
+        "admin/vendors.html",
+        form=form,
+        vendors=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        args=args,
+    )
 
 
 def _vendor_or_404(vendor_id: int) -> Vendor:
@@ -158,14 +176,25 @@ def _vendor_or_404(vendor_id: int) -> Vendor:
 def _render_vendor(vendor: Vendor, failed: Failed | None = None, status: int = 200) -> Any:
     history = db.session.scalars(
         audit_query(AuditFilter(target_type="vendor", target_id=vendor.id))
-        .options(selectinload(AuditLog.actor)).limit(50)
+        .options(selectinload(AuditLog.actor))
+        .limit(50)
     ).all()
     flags = db.session.scalars(
-        select(Flag).where(Flag.target_type == "vendor", Flag.target_id == vendor.id)
-        .order_by(Flag.created_at.desc()).limit(20)
+        select(Flag)
+        .where(Flag.target_type == "vendor", Flag.target_id == vendor.id)
+        .order_by(Flag.created_at.desc())
+        .limit(20)
+    ).all()
+    reviews = db.session.scalars(
+        select(Review)
+        .where(Review.vendor_id == vendor.id)
+        .options(selectinload(Review.buyer))
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(20)
     ).all()
     context = {
         "vendor": vendor,
+        "reviews": reviews,
         "history": history,
         "actions": ACTIONS,
         "flags": flags,
@@ -180,6 +209,7 @@ def _render_vendor(vendor: Vendor, failed: Failed | None = None, status: int = 2
             "reinstate": ReasonForm(formdata=None),
             "verify": VerifyCertificationForm(formdata=None),
             "revoke": ReasonForm(formdata=None),
+            "hide": ReasonForm(formdata=None),
         },
     }
     return render_template("admin/vendor.html", **context), status
@@ -210,7 +240,9 @@ def _vendor_action(vendor_id: int, key: str, form: Any, call: Any, done: str) ->
 def approve_vendor(vendor_id: int) -> Any:
     """Publish a pending profile."""
     return _vendor_action(
-        vendor_id, "action", ActionForm(),
+        vendor_id,
+        "action",
+        ActionForm(),
         lambda v, f: services.approve_vendor(current_user, v, utcnow()),
         "{name} is published.",
     )
@@ -220,7 +252,9 @@ def approve_vendor(vendor_id: int) -> Any:
 def reject_vendor(vendor_id: int) -> Any:
     """Refuse a pending profile with a reason."""
     return _vendor_action(
-        vendor_id, "reject", ReasonForm(),
+        vendor_id,
+        "reject",
+        ReasonForm(),
         lambda v, f: services.reject_vendor(current_user, v, f.reason.data, utcnow()),
         "{name} is rejected; the vendor has been told why.",
     )
@@ -230,7 +264,9 @@ def reject_vendor(vendor_id: int) -> Any:
 def request_changes(vendor_id: int) -> Any:
     """Send a pending profile back to the vendor with what to change."""
     return _vendor_action(
-        vendor_id, "changes", ChangesForm(),
+        vendor_id,
+        "changes",
+        ChangesForm(),
         lambda v, f: services.request_vendor_changes(current_user, v, f.message.data, utcnow()),
         "{name} is back in draft; the vendor has been told what to change.",
     )
@@ -240,7 +276,9 @@ def request_changes(vendor_id: int) -> Any:
 def suspend_vendor(vendor_id: int) -> Any:
     """Suspend a published vendor: hidden, out of search, no new invitations."""
     return _vendor_action(
-        vendor_id, "suspend", ReasonForm(),
+        vendor_id,
+        "suspend",
+        ReasonForm(),
         lambda v, f: services.suspend_vendor(current_user, v, f.reason.data, utcnow()),
         "{name} is suspended and hidden from buyers.",
     )
@@ -250,7 +288,9 @@ def suspend_vendor(vendor_id: int) -> Any:
 def reinstate_vendor(vendor_id: int) -> Any:
     """Lift a suspension."""
     return _vendor_action(
-        vendor_id, "reinstate", ReasonForm(),
+        vendor_id,
+        "reinstate",
+        ReasonForm(),
         lambda v, f: services.reinstate_vendor(current_user, v, f.reason.data, utcnow()),
         "{name} is reinstated and public again.",
     )
@@ -263,26 +303,29 @@ def _certification_or_404(vendor_id: int, certification_id: int) -> VendorCertif
     return link
 
 
-@bp.route("/vendors/<int:vendor_id>/certifications/<int:certification_id>/verify",
-          methods=["POST"])
+@bp.route("/vendors/<int:vendor_id>/certifications/<int:certification_id>/verify", methods=["POST"])
 def verify_certification(vendor_id: int, certification_id: int) -> Any:
     """Mark a claimed certification verified, with evidence and expiry."""
     link = _certification_or_404(vendor_id, certification_id)
     return _vendor_action(
-        vendor_id, f"verify-{certification_id}", VerifyCertificationForm(),
+        vendor_id,
+        f"verify-{certification_id}",
+        VerifyCertificationForm(),
         lambda v, f: services.verify_certification(
-            current_user, link, f.evidence_note.data, f.expires_on.data, utcnow()),
+            current_user, link, f.evidence_note.data, f.expires_on.data, utcnow()
+        ),
         f"{link.certification.name} of {{name}} is verified.",
     )
 
 
-@bp.route("/vendors/<int:vendor_id>/certifications/<int:certification_id>/revoke",
-          methods=["POST"])
+@bp.route("/vendors/<int:vendor_id>/certifications/<int:certification_id>/revoke", methods=["POST"])
 def revoke_certification(vendor_id: int, certification_id: int) -> Any:
     """Take a certification's verification back."""
     link = _certification_or_404(vendor_id, certification_id)
     return _vendor_action(
-        vendor_id, f"revoke-{certification_id}", ReasonForm(),
+        vendor_id,
+        f"revoke-{certification_id}",
+        ReasonForm(),
         lambda v, f: services.revoke_certification(current_user, link, f.reason.data, utcnow()),
         f"{link.certification.name} of {{name}} is back to claimed.",
     )
@@ -316,7 +359,9 @@ def publish_review(review_id: int) -> Any:
     """Publish a pending review; the vendor's rating updates with it."""
     review = _review_or_404(review_id)
     return _queue_action(
-        "reviews", f"review-{review.id}", ActionForm(),
+        "reviews",
+        f"review-{review.id}",
+        ActionForm(),
         lambda f: review_services.publish_review(current_user, review, utcnow()),
         "The review is published.",
     )
@@ -327,7 +372,9 @@ def reject_review(review_id: int) -> Any:
     """Reject a pending review with a reason the buyer is told."""
     review = _review_or_404(review_id)
     return _queue_action(
-        "reviews", f"review-{review.id}", ReasonForm(),
+        "reviews",
+        f"review-{review.id}",
+        ReasonForm(),
         lambda f: review_services.reject_review(current_user, review, f.reason.data, utcnow()),
         "The review is rejected.",
     )
@@ -338,7 +385,9 @@ def hide_review(review_id: int) -> Any:
     """Hide a review from the profile; the rating no longer counts it."""
     review = _review_or_404(review_id)
     return _queue_action(
-        "reviews", f"review-{review.id}", ReasonForm(),
+        "reviews",
+        f"review-{review.id}",
+        ReasonForm(),
         lambda f: review_services.hide_review(current_user, review, f.reason.data, utcnow()),
         "The review is hidden.",
     )
@@ -351,9 +400,12 @@ def resolve_flag(flag_id: int) -> Any:
     if flag is None:
         abort(404)
     return _queue_action(
-        "flags", f"flag-{flag.id}", ResolveFlagForm(),
-        lambda f: services.resolve_flag(current_user, flag, f.action.data or "", f.note.data,
-                                        utcnow()),
+        "flags",
+        f"flag-{flag.id}",
+        ResolveFlagForm(),
+        lambda f: services.resolve_flag(
+            current_user, flag, f.action.data or "", f.note.data, utcnow()
+        ),
         "The flag is resolved.",
     )
 
@@ -378,16 +430,22 @@ def audit_log() -> Any:
     """The audit log, newest first, filtered by action, admin, target and dates."""
     form, flt = _audit_form()
     if flt is None:
-        return render_template("admin/audit.html", form=form, result=None, args={},
-                               actions=ACTIONS), 422
-    return render_template("admin/audit.html", form=form, result=audit_page(flt, _page_arg()),
-                           args=flt.as_args(), actions=ACTIONS)
+        return render_template(
+            "admin/audit.html", form=form, result=None, args={}, actions=ACTIONS
+        ), 422
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        result=audit_page(flt, _page_arg()),
+        args=flt.as_args(),
+        actions=ACTIONS,
+    )
 
 
 @bp.route("/audit.csv")
 def audit_export() -> Response:
     """The filtered audit log as CSV (formula-like cells neutralised)."""
-    form, flt = _audit_form()
+    _, flt = _audit_form()
     if flt is None:
         abort(400)
     filename = f"audit-log-{utcnow():%Y-%m-%d}.csv"

@@ -46,7 +46,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PRO_PRICE_LABEL = "$149 / month"
 DEFAULT_GRACE_DAYS = 7
-CHECKOUT_BUCKET_SECONDS = 600  # a double click within 10 minutes reuses the same session
+# Idempotency keys hold for a time bucket and an attempt number: a double click within the
+# bucket reuses the customer and the session; after a failure (Stripe replays a saved error for
+# the same key) the view moves to the next attempt so the vendor can simply try again.
+CHECKOUT_BUCKET_SECONDS = 600
 
 PRO_STATUSES = frozenset({"active", "trialing"})
 GRACE_STATUSES = frozenset({"past_due"})
@@ -213,9 +216,19 @@ def billing_overview(vendor_user: User, now: datetime) -> BillingOverview:
     configured = billing_configured()
     vendor = vendor_for_user(vendor_user)
     if vendor is None:
-        return BillingOverview(None, None, "free", "none", STATUS_LABELS["none"], None, None,
-                               configured, False, False,
-                               "No vendor profile is linked to your account.")
+        return BillingOverview(
+            None,
+            None,
+            "free",
+            "none",
+            STATUS_LABELS["none"],
+            None,
+            None,
+            configured,
+            False,
+            False,
+            "No vendor profile is linked to your account.",
+        )
     sub = subscription_for(vendor)
     status = sub.status if sub else "none"
     grace = as_utc(sub.grace_until) if sub and sub.grace_until else None
@@ -242,8 +255,10 @@ def _upgrade_refusal(vendor: Vendor, sub: Subscription | None) -> str | None:
     if vendor.plan == "pro":
         return "You are on Pro already. Use Manage billing to change your card or cancel."
     if sub is not None and sub.status in LIVE_STATUSES:
-        return ("Your subscription has an unpaid invoice. Use Manage billing to update your "
-                "payment method; Pro comes back as soon as it is paid.")
+        return (
+            "Your subscription has an unpaid invoice. Use Manage billing to update your "
+            "payment method; Pro comes back as soon as it is paid."
+        )
     return None
 
 
@@ -283,7 +298,9 @@ def _subscription_row(vendor: Vendor, *, lock: bool = False) -> Subscription:
     return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
 
 
-def _ensure_customer(client: stripe.StripeClient, vendor: Vendor, sub: Subscription) -> str:
+def _ensure_customer(
+    client: stripe.StripeClient, vendor: Vendor, sub: Subscription, attempt_key: str
+) -> str:
     """The vendor's Stripe customer: the stored one, or one created now (once) and stored."""
     if sub.stripe_customer_id:
         return sub.stripe_customer_id
@@ -293,10 +310,10 @@ def _ensure_customer(client: stripe.StripeClient, vendor: Vendor, sub: Subscript
     }
     if vendor.owner is not None:
         params["email"] = vendor.owner.email
-    # Same vendor + same details = same key: a double click or a retry gets the same customer.
+    # Same vendor, details and attempt = same key: a double click gets the same customer.
     customer = client.v1.customers.create(
         params=params,  # type: ignore[arg-type]
-        options={"idempotency_key": _key(f"customer-vendor-{vendor.id}", params)},
+        options={"idempotency_key": _key(f"customer-vendor-{vendor.id}-{attempt_key}", params)},
     )
     claimed = db.session.execute(
         update(Subscription)
@@ -311,8 +328,11 @@ def _ensure_customer(client: stripe.StripeClient, vendor: Vendor, sub: Subscript
     return sub.stripe_customer_id
 
 
-def start_checkout(vendor_user: User, now: datetime) -> str:
+def start_checkout(vendor_user: User, now: datetime, attempt: int = 0) -> str:
     """Create a Checkout Session for Pro for the signed-in vendor; returns the URL to send it to.
+
+    ``attempt`` counts this vendor's failed tries (kept by the view): it is part of the
+    idempotency keys with a 10-minute bucket of ``now``, so repeats of one click are one session.
 
     The customer id stored on the row is kept even when the session call fails afterwards: the
     customer exists at Stripe either way, and reusing it is what "created once" means.
@@ -325,9 +345,10 @@ def start_checkout(vendor_user: User, now: datetime) -> str:
     if refusal:
         raise BillingError(refusal)
     price = current_app.config["STRIPE_PRICE_PRO"]
+    attempt_key = f"{int(now.timestamp()) // CHECKOUT_BUCKET_SECONDS}-{attempt}"
     try:
         with stripe_client() as client:
-            customer_id = _ensure_customer(client, vendor, sub)
+            customer_id = _ensure_customer(client, vendor, sub, attempt_key)
             params: dict[str, Any] = {
                 "mode": "subscription",
                 "customer": customer_id,
@@ -338,10 +359,11 @@ def start_checkout(vendor_user: User, now: datetime) -> str:
                 "success_url": external_url("billing.plans", checkout="success"),
                 "cancel_url": external_url("billing.plans", checkout="cancelled"),
             }
-            bucket = int(now.timestamp()) // CHECKOUT_BUCKET_SECONDS
             session = client.v1.checkout.sessions.create(
                 params=params,  # type: ignore[arg-type]
-                options={"idempotency_key": _key(f"checkout-vendor-{vendor.id}-{bucket}", params)},
+                options={
+                    "idempotency_key": _key(f"checkout-vendor-{vendor.id}-{attempt_key}", params)
+                },
             )
     except stripe.StripeError as exc:
         log.warning("Stripe checkout for vendor %s failed: %s", vendor.id, exc)
@@ -388,8 +410,12 @@ def _mail_vendor(vendor: Vendor, subject: str, body: str, kind: str) -> None:
     if owner is None:
         return
     link = external_url("billing.plans")
-    queue_email(owner.email, subject, f"Hello {owner.display_name},\n\n{body}\n\nYour plan and "
-                f"billing: {link}\n\nThe Sourcewise team\n")
+    queue_email(
+        owner.email,
+        subject,
+        f"Hello {owner.display_name},\n\n{body}\n\nYour plan and "
+        f"billing: {link}\n\nThe Sourcewise team\n",
+    )
     notify_user(owner.id, kind, subject, link)
 
 
@@ -459,8 +485,9 @@ def _lifecycle(status: str) -> int:
     return 1
 
 
-def apply_subscription_state(sub: Subscription, vendor: Vendor, obj: dict[str, Any],
-                             now: datetime, *, current: bool) -> None:
+def apply_subscription_state(
+    sub: Subscription, vendor: Vendor, obj: dict[str, Any], now: datetime, *, current: bool
+) -> None:
     """Mirror a Stripe subscription object onto the row and the vendor's plan.
 
     ``current`` says the object was just fetched from Stripe (its state is the truth); otherwise
@@ -476,11 +503,18 @@ def apply_subscription_state(sub: Subscription, vendor: Vendor, obj: dict[str, A
         # Another subscription of this customer: it only takes over when it is live and the
         # tracked one is not (a vendor who resubscribes after a cancellation).
         if status not in PRO_STATUSES | GRACE_STATUSES or sub.status in LIVE_STATUSES:
-            log.info("Ignoring subscription %s: vendor %s tracks %s", sub_id, vendor.id,
-                     sub.stripe_subscription_id)
+            log.info(
+                "Ignoring subscription %s: vendor %s tracks %s",
+                sub_id,
+                vendor.id,
+                sub.stripe_subscription_id,
+            )
             return
-    elif (sub.stripe_subscription_id == sub_id and not current
-          and _lifecycle(status) < _lifecycle(sub.status)):
+    elif (
+        sub.stripe_subscription_id == sub_id
+        and not current
+        and _lifecycle(status) < _lifecycle(sub.status)
+    ):
         log.info("Ignoring stale state %s of subscription %s (now %s)", status, sub_id, sub.status)
         return
     if sub.stripe_subscription_id != sub_id:
@@ -502,8 +536,12 @@ def apply_subscription_state(sub: Subscription, vendor: Vendor, obj: dict[str, A
         if now < as_utc(sub.grace_until):
             _set_plan(sub, vendor, "pro", "")
         else:
-            _set_plan(sub, vendor, "free", "The payment for your Pro plan was not received "
-                      "within the grace period.")
+            _set_plan(
+                sub,
+                vendor,
+                "free",
+                "The payment for your Pro plan was not received within the grace period.",
+            )
     elif status in FREE_STATUSES:
         sub.grace_until = None
         reason = {
@@ -512,8 +550,9 @@ def apply_subscription_state(sub: Subscription, vendor: Vendor, obj: dict[str, A
         }.get(status, "Your Pro subscription is not active.")
         _set_plan(sub, vendor, "free", reason)
     else:
-        log.warning("Unknown subscription status %r for vendor %s; plan unchanged", status,
-                    vendor.id)
+        log.warning(
+            "Unknown subscription status %r for vendor %s; plan unchanged", status, vendor.id
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -538,7 +577,8 @@ def receive_webhook(payload: bytes, sig_header: str | None, now: datetime) -> We
         event = stripe.Webhook.construct_event(payload, sig_header, secret)
     except stripe.SignatureVerificationError as exc:
         raise BadWebhook("The Stripe-Signature header does not match this payload.") from exc
-    except (ValueError, UnicodeDecodeError) as exc:  # not UTF-8 or not JSON
+    except (ValueError, AttributeError, TypeError, KeyError) as exc:
+        # Signed but malformed: not UTF-8 (a ValueError), not JSON, or JSON that is no object.
         raise BadWebhook("The payload is not a JSON event.") from exc
     data = _plain(event)
     event_id, event_type = data.get("id"), data.get("type")
@@ -549,8 +589,9 @@ def receive_webhook(payload: bytes, sig_header: str | None, now: datetime) -> We
         _insert(StripeEvent)
         .values(event_id=event_id[:80], type=event_type[:80], received_at=now)
         .on_conflict_do_nothing(index_elements=["event_id"])
-    )
-    if inserted.rowcount != 1:  # type: ignore[attr-defined]
+        .returning(StripeEvent.id)
+    ).first()
+    if inserted is None:
         log.info("Stripe event %s (%s) already processed; ignored", event_id, event_type)
         return WebhookResult(event_id, event_type, duplicate=True, handled=False)
     handled = event_type in HANDLED_EVENTS
@@ -608,16 +649,26 @@ def _on_checkout_completed(obj: dict[str, Any], now: datetime) -> None:
         return
     sub = _subscription_row(vendor, lock=True)
     if sub.stripe_customer_id and sub.stripe_customer_id != customer_id:
-        log.warning("Checkout %s: customer %s is not vendor %s's customer %s; not linked",
-                    obj.get("id"), customer_id, vendor.id, sub.stripe_customer_id)
+        log.warning(
+            "Checkout %s: customer %s is not vendor %s's customer %s; not linked",
+            obj.get("id"),
+            customer_id,
+            vendor.id,
+            sub.stripe_customer_id,
+        )
         return
     if not sub.stripe_customer_id:
         holder = db.session.execute(
             select(Subscription.vendor_id).where(Subscription.stripe_customer_id == customer_id)
         ).scalar_one_or_none()
         if holder is not None:
-            log.warning("Checkout %s: customer %s belongs to vendor %s, not %s",
-                        obj.get("id"), customer_id, holder, vendor.id)
+            log.warning(
+                "Checkout %s: customer %s belongs to vendor %s, not %s",
+                obj.get("id"),
+                customer_id,
+                holder,
+                vendor.id,
+            )
             return
         sub.stripe_customer_id = customer_id
     sub_id = _id(obj.get("subscription"))
@@ -629,14 +680,17 @@ def _on_checkout_completed(obj: dict[str, Any], now: datetime) -> None:
     elif sub.stripe_subscription_id == sub_id and sub.status != "none":
         pass  # subscription events already told us its state; they are the better source
     elif obj.get("status") == "complete" and obj.get("payment_status") in (
-        "paid", "no_payment_required"
+        "paid",
+        "no_payment_required",
     ):
-        apply_subscription_state(sub, vendor, {"id": sub_id, "status": "active"}, now,
-                                 current=False)
+        apply_subscription_state(
+            sub, vendor, {"id": sub_id, "status": "active"}, now, current=False
+        )
 
 
-def _row_for(customer_id: str | None, sub_id: str | None,
-             metadata: dict[str, Any]) -> tuple[Subscription, Vendor] | None:
+def _row_for(
+    customer_id: str | None, sub_id: str | None, metadata: dict[str, Any]
+) -> tuple[Subscription, Vendor] | None:
     """The local row a subscription or invoice belongs to: by subscription, customer, metadata."""
     row = None
     if sub_id:
@@ -664,7 +718,9 @@ def _row_for(customer_id: str | None, sub_id: str | None,
         return row, vendor
     # Lock the row for the rest of the transaction (PostgreSQL), then read fresh values.
     row = db.session.execute(
-        select(Subscription).where(Subscription.id == row.id).with_for_update()
+        select(Subscription)
+        .where(Subscription.id == row.id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
     vendor = db.session.get(Vendor, row.vendor_id)
@@ -743,8 +799,12 @@ def expire_grace(now: datetime) -> int:
         vendor = db.session.get(Vendor, sub.vendor_id) if sub else None
         if sub is None or vendor is None:
             continue
-        if _set_plan(sub, vendor, "free", "The payment for your Pro plan was not received "
-                     "within the grace period."):
+        if _set_plan(
+            sub,
+            vendor,
+            "free",
+            "The payment for your Pro plan was not received within the grace period.",
+        ):
             moved += 1
     db.session.flush()
     return moved

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -31,8 +42,11 @@ CHECKOUT_RESULTS = {"success", "cancelled"}
 @bp.route("/pricing")
 def pricing() -> str:
     """The Free and Pro plans, for anyone (vendors deciding whether to list)."""
-    return render_template("billing/pricing.html", facts=services.plan_facts(),
-                           configured=services.billing_configured())
+    return render_template(
+        "billing/pricing.html",
+        facts=services.plan_facts(),
+        configured=services.billing_configured(),
+    )
 
 
 @bp.route("/billing")
@@ -58,9 +72,14 @@ def upgrade() -> Response:
     """Start a Stripe Checkout for Pro and send the vendor there (303)."""
     if not EmptyForm().validate_on_submit():
         abort(400)
+    attempt = session.get("billing_attempt", 0)
+    attempt = attempt if isinstance(attempt, int) and 0 <= attempt < 10_000 else 0
     try:
-        url = services.start_checkout(current_user, utcnow())
+        url = services.start_checkout(current_user, utcnow(), attempt=attempt)
     except services.BillingError as exc:
+        if isinstance(exc, services.BillingUnavailable):
+            # Stripe replays a saved failure for the same idempotency key: next try, new key.
+            session["billing_attempt"] = attempt + 1
         # A customer created before the failure is kept: it exists at Stripe and is reused.
         db.session.commit()
         flash(str(exc), "error")
@@ -93,8 +112,11 @@ def webhook() -> Response:
         )
     except services.WebhookNotConfigured:
         log.warning("Stripe webhook refused: STRIPE_WEBHOOK_SECRET is not set")
-        return problem(503, "Billing is not configured",
-                       "This site has no Stripe webhook secret; events are not accepted.")
+        return problem(
+            503,
+            "Billing is not configured",
+            "This site has no Stripe webhook secret; events are not accepted.",
+        )
     except services.BadWebhook as exc:
         db.session.rollback()
         return problem(400, "Invalid webhook", str(exc))

@@ -98,7 +98,7 @@ def parse_weights(raw: dict[str, Any]) -> dict[str, int]:
 
 
 def live_quotes(request: QuoteRequest) -> list[Quote]:
-    """The latest comparable version from each invited vendor."""
+    """The latest comparable version from each invited vendor, leaving out expired ones."""
     quotes = db.session.scalars(
         select(Quote)
         .where(Quote.request_id == request.id, Quote.status.in_(COMPARED_STATUSES))
@@ -110,10 +110,15 @@ def live_quotes(request: QuoteRequest) -> list[Quote]:
         )
         .order_by(Quote.invitation_id, Quote.version.desc())
     ).all()
+    from marketplace.clock import utcnow
+    from marketplace.quotes.services import quote_is_expired
+
+    now = utcnow()
     latest: dict[int, Quote] = {}
     for quote in quotes:
         latest.setdefault(quote.invitation_id, quote)
-    return list(latest.values())
+    # Past valid-until counts as expired even before `quotes tick` marks it (the clock rules).
+    return [q for q in latest.values() if q.status != "submitted" or not quote_is_expired(q, now)]
 
 
 def _held(vendor: Vendor, today: date) -> tuple[set[str], set[str]]:
@@ -224,20 +229,35 @@ def comparison_csv(page: ComparisonPage) -> str:
     writer = csv.writer(out)
     currency = page.request.currency
     header = [
-        "Rank", "Vendor", "Pricing model", "Quote currency", f"Monthly ({currency})",
-        f"Setup fee ({currency})", f"Total over {page.request.contract_months} months ({currency})",
+        "Rank",
+        "Vendor",
+        "Pricing model",
+        "Quote currency",
+        f"Monthly ({currency})",
+        f"Setup fee ({currency})",
+        f"Total over {page.request.contract_months} months ({currency})",
     ]
     if page.request.in_house_monthly_cost is not None:
         header += [f"Savings ({currency})", "Savings %"]
     header += [f"{CRITERION_LABELS[c]} score" for c in CRITERIA]
-    header += ["Score", "Turnaround (h)", "Accuracy %", "Required certifications held",
-               "Dominated by"]
+    header += [
+        "Score",
+        "Turnaround (h)",
+        "Accuracy %",
+        "Required certifications held",
+        "Dominated by",
+    ]
     writer.writerow([csv_cell(h) for h in header])
     for result, column in page.ranked:
         quote = column.quote
         row: list[object] = [
-            result.rank, column.vendor.name, quote.pricing_model, quote.currency,
-            money_str(result.monthly), money_str(result.setup_fee), money_str(result.total),
+            result.rank,
+            column.vendor.name,
+            quote.pricing_model,
+            quote.currency,
+            money_str(result.monthly),
+            money_str(result.setup_fee),
+            money_str(result.total),
         ]
         if page.request.in_house_monthly_cost is not None:
             row += [
@@ -285,7 +305,9 @@ class ChartRow:
     bars: list[Bar]
 
 
-def chart_rows(page: ComparisonPage, width: float = 520.0, row_height: float = 34.0) -> list[ChartRow]:
+def chart_rows(
+    page: ComparisonPage, width: float = 520.0, row_height: float = 34.0
+) -> list[ChartRow]:
     """Stacked bars of each quote's contributions on a 0..100 scale."""
     rows: list[ChartRow] = []
     for index, (result, column) in enumerate(page.ranked):
@@ -293,11 +315,13 @@ def chart_rows(page: ComparisonPage, width: float = 520.0, row_height: float = 3
         bars = []
         for criterion, value in rounded_contributions(result).items():
             w = float(value) / 100 * width
-            bars.append(Bar(criterion, CRITERION_LABELS[criterion], x, w, value,
-                            COLOURS[criterion]))
+            bars.append(
+                Bar(criterion, CRITERION_LABELS[criterion], x, w, value, COLOURS[criterion])
+            )
             x += w
-        rows.append(ChartRow(column.vendor.name, index * row_height, round_score(result.score),
-                             bars))
+        rows.append(
+            ChartRow(column.vendor.name, index * row_height, round_score(result.score), bars)
+        )
     return rows
 
 
@@ -321,25 +345,32 @@ def api_body(page: ComparisonPage) -> dict[str, Any]:
     for key, column in page.columns.items():
         q = column.quote
         vendor = column.vendor
-        quotes.append({
-            "id": key,
-            "pricing_model": q.pricing_model,
-            "unit_price": str(q.unit_price),
-            "hours_per_month": q.hours_per_month,
-            "setup_fee": str(q.setup_fee),
-            "minimum_monthly": str(q.minimum_monthly),
-            "currency": q.currency,
-            "sla": {"turnaround_hours": q.turnaround_hours,
-                    "accuracy_pct": float(q.accuracy_pct) if q.accuracy_pct is not None else None},
-            "vendor": {
-                "name": vendor.name,
-                "rating": float(vendor.rating_avg) if vendor.rating_avg is not None else None,
-                "review_count": vendor.review_count,
-                "median_response_hours": (float(vendor.median_response_hours)
-                                          if vendor.median_response_hours is not None else None),
-                "certifications": list(column.held),
-            },
-        })
+        quotes.append(
+            {
+                "id": key,
+                "pricing_model": q.pricing_model,
+                "unit_price": str(q.unit_price),
+                "hours_per_month": q.hours_per_month,
+                "setup_fee": str(q.setup_fee),
+                "minimum_monthly": str(q.minimum_monthly),
+                "currency": q.currency,
+                "sla": {
+                    "turnaround_hours": q.turnaround_hours,
+                    "accuracy_pct": float(q.accuracy_pct) if q.accuracy_pct is not None else None,
+                },
+                "vendor": {
+                    "name": vendor.name,
+                    "rating": float(vendor.rating_avg) if vendor.rating_avg is not None else None,
+                    "review_count": vendor.review_count,
+                    "median_response_hours": (
+                        float(vendor.median_response_hours)
+                        if vendor.median_response_hours is not None
+                        else None
+                    ),
+                    "certifications": list(column.held),
+                },
+            }
+        )
     body: dict[str, Any] = {
         "request": {
             "currency": req.currency,

@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response
 from marketplace.accounts.forms import EmptyForm
 from marketplace.compare import CRITERIA, CompareError, money_str, round_score
 from marketplace.comparison.services import (
-    api_body,
     CRITERION_LABELS,
     ComparisonPage,
     QuoteRequest,
+    api_body,
     build_comparison,
     chart_rows,
     comparison_csv,
@@ -55,9 +55,15 @@ def request_compare(request_id: int) -> str:
     found = _load(request_id)
     page, errors = _page(found)
     return render_template(
-        "comparison/compare.html", page=page, errors=errors, labels=CRITERION_LABELS,
+        "comparison/compare.html",
+        page=page,
+        errors=errors,
+        labels=CRITERION_LABELS,
         api_body=api_body(page) if page.comparison else None,
-        criteria=CRITERIA, chart=chart_rows(page), money_str=money_str, round_score=round_score,
+        criteria=CRITERIA,
+        chart=chart_rows(page),
+        money_str=money_str,
+        round_score=round_score,
         form=EmptyForm(),
     )
 
@@ -103,6 +109,11 @@ def request_compare_print(request_id: int) -> str:
     found = _load(request_id)
     page, _ = _page(found)
     return render_template(
-        "comparison/print.html", page=page, labels=CRITERION_LABELS, criteria=CRITERIA,
-        chart=chart_rows(page), money_str=money_str, round_score=round_score,
+        "comparison/print.html",
+        page=page,
+        labels=CRITERION_LABELS,
+        criteria=CRITERIA,
+        chart=chart_rows(page),
+        money_str=money_str,
+        round_score=round_score,
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,31 +33,69 @@ CENT = D("0.01")
 
 # Share of vendors whose main line of business is each category.
 CATEGORY_WEIGHTS = {
-    "payroll": 18, "it-services": 18, "data-entry": 16, "hr-recruitment": 13,
-    "finance-accounting": 17, "customer-support": 18,
+    "payroll": 18,
+    "it-services": 18,
+    "data-entry": 16,
+    "hr-recruitment": 13,
+    "finance-accounting": 17,
+    "customer-support": 18,
 }
 # Which other categories a vendor tends to add to its main one.
 CATEGORY_AFFINITY = {
-    "payroll": {"hr-recruitment": 5, "finance-accounting": 6, "data-entry": 2,
-                "customer-support": 1, "it-services": 1},
-    "it-services": {"customer-support": 6, "data-entry": 3, "finance-accounting": 1,
-                    "hr-recruitment": 1, "payroll": 1},
-    "data-entry": {"finance-accounting": 5, "customer-support": 4, "it-services": 2,
-                   "payroll": 2, "hr-recruitment": 1},
-    "hr-recruitment": {"payroll": 6, "finance-accounting": 2, "data-entry": 2,
-                       "customer-support": 1, "it-services": 1},
-    "finance-accounting": {"payroll": 6, "data-entry": 4, "hr-recruitment": 2,
-                           "customer-support": 1, "it-services": 1},
-    "customer-support": {"it-services": 5, "data-entry": 4, "hr-recruitment": 2,
-                         "finance-accounting": 1, "payroll": 1},
+    "payroll": {
+        "hr-recruitment": 5,
+        "finance-accounting": 6,
+        "data-entry": 2,
+        "customer-support": 1,
+        "it-services": 1,
+    },
+    "it-services": {
+        "customer-support": 6,
+        "data-entry": 3,
+        "finance-accounting": 1,
+        "hr-recruitment": 1,
+        "payroll": 1,
+    },
+    "data-entry": {
+        "finance-accounting": 5,
+        "customer-support": 4,
+        "it-services": 2,
+        "payroll": 2,
+        "hr-recruitment": 1,
+    },
+    "hr-recruitment": {
+        "payroll": 6,
+        "finance-accounting": 2,
+        "data-entry": 2,
+        "customer-support": 1,
+        "it-services": 1,
+    },
+    "finance-accounting": {
+        "payroll": 6,
+        "data-entry": 4,
+        "hr-recruitment": 2,
+        "customer-support": 1,
+        "it-services": 1,
+    },
+    "customer-support": {
+        "it-services": 5,
+        "data-entry": 4,
+        "hr-recruitment": 2,
+        "finance-accounting": 1,
+        "payroll": 1,
+    },
 }
 # (pricing model, weight, low USD, high USD) per category: the indicative price ranges.
 PRICING: dict[str, tuple[tuple[str, int, Decimal, Decimal], ...]] = {
     "payroll": (("per_unit_month", 85, D("4"), D("25")), ("fixed_month", 15, D("4"), D("25"))),
-    "it-services": (("per_unit_month", 65, D("30"), D("120")),
-                    ("fixed_month", 35, D("30"), D("120"))),
-    "data-entry": (("per_transaction", 60, D("0.02"), D("0.30")),
-                   ("per_hour", 40, D("6"), D("25"))),
+    "it-services": (
+        ("per_unit_month", 65, D("30"), D("120")),
+        ("fixed_month", 35, D("30"), D("120")),
+    ),
+    "data-entry": (
+        ("per_transaction", 60, D("0.02"), D("0.30")),
+        ("per_hour", 40, D("6"), D("25")),
+    ),
     "hr-recruitment": (("per_hour", 100, D("10"), D("45")),),
     "finance-accounting": (("per_hour", 100, D("15"), D("70")),),
     "customer-support": (("per_hour", 70, D("8"), D("35")), ("fixed_month", 30, D("8"), D("35"))),
@@ -67,22 +105,35 @@ PRICING: dict[str, tuple[tuple[str, int, Decimal, Decimal], ...]] = {
 FIXED_LISTING_UNITS = {"payroll": 150, "it-services": 60, "customer-support": 3 * 160}
 FIXED_UNITS_PER_QUANTITY = {"payroll": 1, "it-services": 1, "customer-support": 160}
 QUANTITY_RANGE = {
-    "payroll": (40, 2500, 5), "it-services": (25, 1500, 5), "data-entry": (2000, 250000, 500),
-    "hr-recruitment": (1, 12, 1), "finance-accounting": (40, 600, 10),
+    "payroll": (40, 2500, 5),
+    "it-services": (25, 1500, 5),
+    "data-entry": (2000, 250000, 500),
+    "hr-recruitment": (1, 12, 1),
+    "finance-accounting": (40, 600, 10),
     "customer-support": (2, 40, 1),
 }
 UNITS = {
-    "payroll": "employees paid per month", "it-services": "users supported",
-    "data-entry": "records per month", "hr-recruitment": "FTE",
-    "finance-accounting": "hours per month", "customer-support": "FTE",
+    "payroll": "employees paid per month",
+    "it-services": "users supported",
+    "data-entry": "records per month",
+    "hr-recruitment": "FTE",
+    "finance-accounting": "hours per month",
+    "customer-support": "FTE",
 }
 TURNAROUND_HOURS = {
-    "payroll": (24, 72), "it-services": (1, 8), "data-entry": (12, 48),
-    "hr-recruitment": (48, 240), "finance-accounting": (24, 96), "customer-support": (1, 24),
+    "payroll": (24, 72),
+    "it-services": (1, 8),
+    "data-entry": (12, 48),
+    "hr-recruitment": (48, 240),
+    "finance-accounting": (24, 96),
+    "customer-support": (1, 24),
 }
 ACCURACY_RANGE = {  # in hundredths of a percent; None: the SLA is not about accuracy
-    "payroll": (9900, 9995), "it-services": None, "data-entry": (9850, 9995),
-    "hr-recruitment": None, "finance-accounting": (9900, 9990),
+    "payroll": (9900, 9995),
+    "it-services": None,
+    "data-entry": (9850, 9995),
+    "hr-recruitment": None,
+    "finance-accounting": (9900, 9990),
     "customer-support": (9200, 9900),
 }
 CATEGORY_CERTS = {
@@ -93,10 +144,14 @@ CATEGORY_CERTS = {
     "finance-accounting": ("soc-2", "iso-27001", "gdpr", "pci-dss"),
     "customer-support": ("pci-dss", "iso-27001", "gdpr", "hipaa", "iso-22301"),
 }
-CERTS_WITH_EXPIRY = {"iso-27001", "soc-2", "iso-9001", "pci-dss", "iso-22301",
-                     "cyber-essentials"}
-VENDOR_STATUS_WEIGHTS = (("published", 920), ("draft", 30), ("pending", 25), ("rejected", 10),
-                         ("suspended", 15))
+CERTS_WITH_EXPIRY = {"iso-27001", "soc-2", "iso-9001", "pci-dss", "iso-22301", "cyber-essentials"}
+VENDOR_STATUS_WEIGHTS = (
+    ("published", 920),
+    ("draft", 30),
+    ("pending", 25),
+    ("rejected", 10),
+    ("suspended", 15),
+)
 CONTRACT_MONTHS = (6, 12, 12, 12, 12, 18, 24, 24, 36)
 INVITE_COUNTS = ((1, 5), (2, 15), (3, 35), (4, 25), (5, 20))
 WEIGHT_VARIANTS = (
@@ -106,10 +161,24 @@ WEIGHT_VARIANTS = (
     {"price": 60, "quality": 20, "sla": 10, "compliance": 5, "responsiveness": 5},
 )
 DEFAULT_WEIGHTS = {"price": 40, "quality": 25, "sla": 15, "compliance": 10, "responsiveness": 10}
+FREE_MONTHLY_QUOTES = 5  # quotes.services' FREE_PLAN_MONTHLY_QUOTES default
 LAUNCH_DAYS_AGO = 1390  # the marketplace opened in early 2023
 
-_TRANSLIT = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O",
-                           "ß": "ss", "æ": "ae", "Æ": "AE", "ı": "i", "'": ""})
+_TRANSLIT = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "\u0131": "i",  # dotless i
+        "'": "",
+    }
+)
 
 
 def ascii_slug(text: str, max_length: int = 60) -> str:
@@ -212,7 +281,9 @@ class DemoBuilder:
         password_hash: str,
         first_ids: dict[str, int],
         demo_accounts: Sequence[tuple[str, str, str]],
+        link: Callable[..., str] = lambda endpoint, **values: "/dashboard",
     ) -> None:
+        self.link = link  # endpoint + values -> path (url_for in the app; a stub elsewhere)
         self.rng = random.Random(seed)
         self.now = now
         self.today = now.date()
@@ -240,6 +311,7 @@ class DemoBuilder:
         # request id -> (overall rating, review status, with a vendor reply): scripted reviews
         self.forced_reviews: dict[int, tuple[int, str, bool]] = {}
         self.buyer_times: list[datetime] = []
+        self.first_quotes: dict[tuple[int, str], int] = {}  # (vendor id, "YYYY-MM") -> count
         self.requests_by_id: dict[int, Row] = {}
         self.vendor_by_id: dict[int, VendorRec] = {}
         self.user_by_id: dict[int, Row] = {}
@@ -277,8 +349,15 @@ class DemoBuilder:
         return address
 
     def add_user(
-        self, *, email: str, role: str, display_name: str, company: str, created_at: datetime,
-        verified: bool = True, last_login_at: datetime | None = None,
+        self,
+        *,
+        email: str,
+        role: str,
+        display_name: str,
+        company: str,
+        created_at: datetime,
+        verified: bool = True,
+        last_login_at: datetime | None = None,
     ) -> Row:
         row: Row = {
             "id": self.new_id("users"),
@@ -299,21 +378,43 @@ class DemoBuilder:
         self.user_by_id[row["id"]] = row
         return row
 
-    def audit(self, action: str, target_type: str, target_id: int | None, when: datetime,
-              **details: Any) -> None:
-        self.t.audit_log.append({
-            "id": self.new_id("audit_log"), "actor_id": self.admin["id"], "action": action,
-            "target_type": target_type, "target_id": target_id, "details": details,
-            "created_at": when,
-        })
+    def audit(
+        self, action: str, target_type: str, target_id: int | None, when: datetime, **details: Any
+    ) -> None:
+        self.t.audit_log.append(
+            {
+                "id": self.new_id("audit_log"),
+                "actor_id": self.admin["id"],
+                "action": action,
+                "target_type": target_type,
+                "target_id": target_id,
+                "details": details,
+                "created_at": when,
+            }
+        )
 
-    def notify(self, user_id: int, kind: str, message: str, when: datetime,
-               read: bool = False, link: str = "/dashboard") -> None:
-        self.t.notifications.append({
-            "id": self.new_id("notifications"), "user_id": user_id, "kind": kind,
-            "message": message[:300], "link": link, "created_at": when,
-            "read_at": at(when, 3) if read and at(when, 3) < self.now else None,
-        })
+    def notify(
+        self,
+        user_id: int,
+        kind: str,
+        message: str,
+        when: datetime,
+        read: bool = False,
+        endpoint: str = "accounts.dashboard",
+        **values: Any,
+    ) -> None:
+        """An in-app notification, worded and linked like the feature services write them."""
+        self.t.notifications.append(
+            {
+                "id": self.new_id("notifications"),
+                "user_id": user_id,
+                "kind": kind,
+                "message": message[:300],
+                "link": self.link(endpoint, **values),
+                "created_at": when,
+                "read_at": at(when, 3) if read and at(when, 3) < self.now else None,
+            }
+        )
 
     # ------------------------------------------------------------------ the whole world
 
@@ -324,10 +425,11 @@ class DemoBuilder:
             self.make_random_vendor()
         self.make_buyers(max(8, round(vendor_count / 10)))
         self.make_pools()
-        for _ in range(round(vendor_count * 2.4)):
-            self.make_random_request()
+        # The scripted scenario first, so its quotes take free-plan allowance before the crowd.
         self.make_demo_buyer_requests()
         self.make_demo_vendor_leads()
+        for _ in range(round(vendor_count * 2.4)):
+            self.make_random_request()
         self.make_reviews()
         self.make_flags()
         self.finish_vendors()
@@ -341,16 +443,29 @@ class DemoBuilder:
         joined = at(self.launch, 24 * 20)
         emails = {role: (email, password) for role, email, password in self.demo_accounts}
         self.admin = self.add_user(
-            email=emails["admin"][0], role="admin", display_name="Sam Patel",
-            company="Marketplace Trust & Safety", created_at=self.launch,
-            last_login_at=at(self.now, -20))
+            email=emails["admin"][0],
+            role="admin",
+            display_name="Sam Patel",
+            company="Marketplace Trust & Safety",
+            created_at=self.launch,
+            last_login_at=at(self.now, -20),
+        )
         self.demo_buyer = self.add_user(
-            email=emails["buyer"][0], role="buyer", display_name="Alex Morgan",
-            company="Northwind Manufacturing", created_at=joined, last_login_at=at(self.now, -26))
+            email=emails["buyer"][0],
+            role="buyer",
+            display_name="Alex Morgan",
+            company="Northwind Manufacturing",
+            created_at=joined,
+            last_login_at=at(self.now, -26),
+        )
         self.demo_vendor_user = self.add_user(
-            email=emails["vendor"][0], role="vendor", display_name="Ana Reyes",
-            company="Meridian Payroll Partners", created_at=joined,
-            last_login_at=at(self.now, -30))
+            email=emails["vendor"][0],
+            role="vendor",
+            display_name="Ana Reyes",
+            company="Meridian Payroll Partners",
+            created_at=joined,
+            last_login_at=at(self.now, -30),
+        )
         self.companies_taken.add("Northwind Manufacturing")
 
     def make_buyers(self, count: int) -> None:
@@ -359,10 +474,14 @@ class DemoBuilder:
             country = self.weighted(W.BUYER_COUNTRIES)
             first, last = self.person(W.BUYER_PEOPLE[country])
             company = self.unique_company()
-            created = at(self.launch, 24 * (30 + span * (i / count) ** 1.3) + self.rng.randint(0, 72))
+            created = at(
+                self.launch, 24 * (30 + span * (i / count) ** 1.3) + self.rng.randint(0, 72)
+            )
             row = self.add_user(
                 email=self.unique_email(first, last, f"{ascii_slug(company, 40)}.example"),
-                role="buyer", display_name=f"{first} {last}", company=company,
+                role="buyer",
+                display_name=f"{first} {last}",
+                company=company,
                 created_at=created,
                 last_login_at=at(self.now, -self.rng.randint(2, 24 * 120)),
             )
@@ -388,8 +507,11 @@ class DemoBuilder:
         rng = self.rng
         for attempt in range(200):
             shape = rng.random()
-            core = (self.pick(W.CORE_NAMES[category]) if rng.random() < 0.7
-                    else self.pick(W.GENERIC_CORES))
+            core = (
+                self.pick(W.CORE_NAMES[category])
+                if rng.random() < 0.7
+                else self.pick(W.GENERIC_CORES)
+            )
             if shape < 0.5:
                 name = f"{self.pick(W.NAME_PREFIXES)} {core}"
             elif shape < 0.68:
@@ -397,7 +519,10 @@ class DemoBuilder:
             elif shape < 0.86:
                 name = f"{self.pick(W.PLACE_WORDS[country.code])} {core}"
             elif shape < 0.94:
-                a, b = self.pick(W.LAST_NAMES[country.people]), self.pick(W.LAST_NAMES[country.people])
+                a, b = (
+                    self.pick(W.LAST_NAMES[country.people]),
+                    self.pick(W.LAST_NAMES[country.people]),
+                )
                 if a == b:
                     continue
                 name = f"{a} & {b} {core}"
@@ -442,16 +567,31 @@ class DemoBuilder:
             team=team,
             founded=founded,
             price_level=rng.uniform(*position),
-            verified=status in ("published", "suspended") and rng.random() < 0.42 + 0.1 * (team > 150),
+            verified=status in ("published", "suspended")
+            and rng.random() < 0.42 + 0.1 * (team > 150),
             plan="pro" if status in ("published", "suspended") and rng.random() < 0.13 else "free",
         )
 
     def add_vendor(
-        self, *, name: str, country: W.Country, city: str, currency: str, categories: list[str],
-        status: str, created: datetime, team: int, founded: int, price_level: float,
-        verified: bool, plan: str, certs: dict[str, str] | None = None,
-        languages: list[str] | None = None, tagline: str | None = None,
-        description: str | None = None, owner: Row | None = None,
+        self,
+        *,
+        name: str,
+        country: W.Country,
+        city: str,
+        currency: str,
+        categories: list[str],
+        status: str,
+        created: datetime,
+        team: int,
+        founded: int,
+        price_level: float,
+        verified: bool,
+        plan: str,
+        certs: dict[str, str] | None = None,
+        languages: list[str] | None = None,
+        tagline: str | None = None,
+        description: str | None = None,
+        owner: Row | None = None,
         prices: dict[str, tuple[str, Decimal]] | None = None,
     ) -> VendorRec:
         rng = self.rng
@@ -460,15 +600,22 @@ class DemoBuilder:
         if owner is None:
             first, last = self.person(country.people)
             owner = self.add_user(
-                email=self.unique_email(first, last, f"{slug}.example"), role="vendor",
-                display_name=f"{first} {last}", company=name, created_at=at(created, -0.5),
+                email=self.unique_email(first, last, f"{slug}.example"),
+                role="vendor",
+                display_name=f"{first} {last}",
+                company=name,
+                created_at=at(created, -0.5),
                 verified=status != "draft" or rng.random() < 0.6,
-                last_login_at=at(self.now, -rng.randint(1, 24 * 200)) if status != "draft" else None,
+                last_login_at=at(self.now, -rng.randint(1, 24 * 200))
+                if status != "draft"
+                else None,
             )
         if languages is None:
             languages = list(country.languages)
             extra = [x for x in country.extra_languages if x not in languages]
-            languages += rng.sample(extra, k=min(len(extra), self.weighted([(0, 45), (1, 40), (2, 15)])))
+            languages += rng.sample(
+                extra, k=min(len(extra), self.weighted([(0, 45), (1, 40), (2, 15)]))
+            )
             if "English" not in languages:
                 languages.append("English")
         complete = status != "draft" or rng.random() < 0.5
@@ -484,8 +631,11 @@ class DemoBuilder:
                 count += 1
             pool = list(dict.fromkeys(s for c in categories for s in CATEGORY_CERTS[c]))
             for slug_ in rng.sample(pool, k=min(count, len(pool))):
-                certs[slug_] = ("verified" if published_at and rng.random() < (0.75 if verified else 0.12)
-                                else "claimed")
+                certs[slug_] = (
+                    "verified"
+                    if published_at and rng.random() < (0.75 if verified else 0.12)
+                    else "claimed"
+                )
         rate_usd_low = {0: (6, 14), 1: (12, 26), 2: (30, 60)}[country.tier]
         rate_min_usd = D(rng.randint(*rate_usd_low))
         rate_max_usd = rate_min_usd + D(rng.randint(4, 12 + 10 * country.tier))
@@ -494,8 +644,13 @@ class DemoBuilder:
             "id": self.new_id("vendors"),
             "slug": slug,
             "name": name,
-            "tagline": (tagline if tagline is not None
-                        else self.tagline(main, city, country, languages) if complete else ""),
+            "tagline": (
+                tagline
+                if tagline is not None
+                else self.tagline(main, city, country, languages)
+                if complete
+                else ""
+            ),
             "description": "",
             "website": f"https://www.{slug}.example" if complete and rng.random() < 0.9 else "",
             "country": country.code,
@@ -503,8 +658,12 @@ class DemoBuilder:
             "founded_year": founded if complete else None,
             "team_size": team if complete else None,
             "languages": languages if complete else [],
-            "hourly_rate_min": self.whole(self.to_currency(rate_min_usd, currency)) if has_rate else None,
-            "hourly_rate_max": self.whole(self.to_currency(rate_max_usd, currency)) if has_rate else None,
+            "hourly_rate_min": self.whole(self.to_currency(rate_min_usd, currency))
+            if has_rate
+            else None,
+            "hourly_rate_max": self.whole(self.to_currency(rate_max_usd, currency))
+            if has_rate
+            else None,
             "rate_currency": currency,
             "logo_path": None,
             "status": status,
@@ -520,8 +679,13 @@ class DemoBuilder:
             "published_at": published_at,
         }
         rec = VendorRec(
-            row=row, country=country, currency=currency, categories=categories, services={},
-            certs=list(certs), quality=max(2.3, min(4.95, rng.gauss(4.15, 0.45))),
+            row=row,
+            country=country,
+            currency=currency,
+            categories=categories,
+            services={},
+            certs=list(certs),
+            quality=max(2.3, min(4.95, rng.gauss(4.15, 0.45))),
             popularity=min(25.0, rng.paretovariate(1.5)) * (1.4 if plan == "pro" else 1.0),
             response_hours=max(0.4, min(96.0, math.exp(rng.gauss(math.log(7), 0.9)))),
         )
@@ -536,18 +700,23 @@ class DemoBuilder:
                     level = max(0.0, min(1.0, price_level + rng.gauss(0, 0.08)))
                     price = self.list_price(category, model, level, currency)
                 rec.services[category] = (model, level)
-                self.t.vendor_services.append({
-                    "id": self.new_id("vendor_services"),
-                    "vendor_id": row["id"],
-                    "category_id": self.category_ids[category],
-                    "pricing_model": model,
-                    "indicative_price": price,
-                    "currency": currency,
-                    "minimum_engagement_months": self.pick((0, 0, 1, 3, 3, 6, 6, 12)),
-                    "description": self.pick(W.SERVICE_DESCRIPTIONS[category]),
-                })
-            row["description"] = (description if description is not None
-                                  else self.vendor_description(rec, city, founded, team, languages))
+                self.t.vendor_services.append(
+                    {
+                        "id": self.new_id("vendor_services"),
+                        "vendor_id": row["id"],
+                        "category_id": self.category_ids[category],
+                        "pricing_model": model,
+                        "indicative_price": price,
+                        "currency": currency,
+                        "minimum_engagement_months": self.pick((0, 0, 1, 3, 3, 6, 6, 12)),
+                        "description": self.pick(W.SERVICE_DESCRIPTIONS[category]),
+                    }
+                )
+            row["description"] = (
+                description
+                if description is not None
+                else self.vendor_description(rec, city, founded, team, languages)
+            )
         for cert_slug, cert_status in certs.items():
             verified_at = None
             if cert_status == "verified":
@@ -556,20 +725,44 @@ class DemoBuilder:
                     verified_at = at(self.now, -2)
             expires = None
             if cert_slug in CERTS_WITH_EXPIRY:
-                expires = self.today + timedelta(days=rng.randint(-90 if cert_status == "claimed" else 30, 1000))
-            ref = f"{cert_slug.upper().replace('-', '')}-{rng.randint(2022, 2026)}-{rng.randint(1000, 99999)}"
-            self.t.vendor_certifications.append({
-                "vendor_id": row["id"],
-                "certification_id": self.cert_ids[cert_slug],
-                "status": cert_status,
-                "evidence_note": self.pick(W.CERT_EVIDENCE).format(ref=ref) if verified_at else "",
-                "expires_on": expires,
-                "verified_at": verified_at,
-                "verified_by_id": self.admin["id"] if verified_at else None,
-            })
+                expires = self.today + timedelta(
+                    days=rng.randint(-90 if cert_status == "claimed" else 30, 1000)
+                )
+            code = cert_slug.upper().replace("-", "")
+            ref = f"{code}-{rng.randint(2022, 2026)}-{rng.randint(1000, 99999)}"
+            self.t.vendor_certifications.append(
+                {
+                    "vendor_id": row["id"],
+                    "certification_id": self.cert_ids[cert_slug],
+                    "status": cert_status,
+                    "evidence_note": self.pick(W.CERT_EVIDENCE).format(ref=ref)
+                    if verified_at
+                    else "",
+                    "expires_on": expires,
+                    "verified_at": verified_at,
+                    "verified_by_id": self.admin["id"] if verified_at else None,
+                }
+            )
             if verified_at:
-                self.audit("certification.verify", "vendor", row["id"], verified_at,
-                           certification=cert_slug)
+                link = self.t.vendor_certifications[-1]
+                self.audit(
+                    "certification.verify",
+                    "vendor",
+                    row["id"],
+                    verified_at,
+                    before={
+                        "status": "claimed",
+                        "evidence_note": "",
+                        "expires_on": expires.isoformat() if expires else None,
+                    },
+                    after={
+                        "status": "verified",
+                        "evidence_note": link["evidence_note"],
+                        "expires_on": expires.isoformat() if expires else None,
+                    },
+                    certification_id=self.cert_ids[cert_slug],
+                    certification=cert_slug,
+                )
         self.moderate_vendor(row)
         self.t.vendors.append(row)
         self.vendors.append(rec)
@@ -607,38 +800,66 @@ class DemoBuilder:
         rng = self.rng
         created = row["created_at"]
         if row["published_at"]:
-            self.audit("vendor.publish", "vendor", row["id"], row["published_at"])
-            if row["verified"]:
-                self.audit("vendor.verify", "vendor", row["id"],
-                           min(at(row["published_at"], rng.randint(2, 24 * 30)), at(self.now, -3)))
+            self.audit(
+                "vendor.approve",
+                "vendor",
+                row["id"],
+                row["published_at"],
+                before={"status": "pending", "status_reason": ""},
+                after={"status": "published", "status_reason": ""},
+            )
         if row["status"] == "rejected":
             row["status_reason"] = self.pick(W.REJECT_REASONS)
             when = min(at(created, rng.randint(24, 24 * 6)), at(self.now, -5))
             row["updated_at"] = when
-            self.audit("vendor.reject", "vendor", row["id"], when, reason=row["status_reason"])
+            self.audit(
+                "vendor.reject",
+                "vendor",
+                row["id"],
+                when,
+                before={"status": "pending", "status_reason": ""},
+                after={"status": "rejected", "status_reason": row["status_reason"]},
+            )
         elif row["status"] == "suspended":
             row["status_reason"] = self.pick(W.SUSPEND_REASONS)
             when = min(at(row["published_at"], rng.randint(24 * 20, 24 * 400)), at(self.now, -4))
             row["updated_at"] = when
-            self.audit("vendor.suspend", "vendor", row["id"], when, reason=row["status_reason"])
+            self.audit(
+                "vendor.suspend",
+                "vendor",
+                row["id"],
+                when,
+                before={"status": "published", "status_reason": ""},
+                after={"status": "suspended", "status_reason": row["status_reason"]},
+            )
 
     def tagline(self, category: str, city: str, country: W.Country, languages: list[str]) -> str:
         langs = " and ".join(languages[:2]) if len(languages) > 1 else languages[0]
-        return self.pick(W.TAGLINES[category]).format(city=city, country=country.name,
-                                                       languages=langs)
+        return self.pick(W.TAGLINES[category]).format(
+            city=city, country=country.name, languages=langs
+        )
 
-    def vendor_description(self, rec: VendorRec, city: str, founded: int, team: int,
-                           languages: list[str]) -> str:
+    def vendor_description(
+        self, rec: VendorRec, city: str, founded: int, team: int, languages: list[str]
+    ) -> str:
         name = rec.row["name"]
         main = rec.categories[0]
         kind = self.pick(W.KIND_PHRASES[main])
         article = "an" if kind[0] in "aeiouAEIOU" else "a"
-        intro = (f"{name} is {article} {kind} based in {city}, {rec.country.name}. Since {founded} "
-                 f"we have worked for {self.pick(W.CLIENT_TYPES)}.")
+        intro = (
+            f"{name} is {article} {kind} based in {city}, {rec.country.name}. Since {founded} "
+            f"we have worked for {self.pick(W.CLIENT_TYPES)}."
+        )
         service_lines = [self.pick(W.SERVICE_SENTENCES[c]) for c in rec.categories]
-        langs = ", ".join(languages[:-1]) + f" and {languages[-1]}" if len(languages) > 1 else languages[0]
-        team_line = (f"A team of {team:,} {self.pick(W.TEAM_WORDS)} works in {langs}, "
-                     f"{self.pick(W.COVERAGE_PHRASES)}.")
+        langs = (
+            ", ".join(languages[:-1]) + f" and {languages[-1]}"
+            if len(languages) > 1
+            else languages[0]
+        )
+        team_line = (
+            f"A team of {team:,} {self.pick(W.TEAM_WORDS)} works in {langs}, "
+            f"{self.pick(W.COVERAGE_PHRASES)}."
+        )
         paragraphs = [intro + " " + " ".join(service_lines), team_line]
         if rec.certs:
             names = [CERT_NAMES[s] for s in rec.certs]
@@ -652,9 +873,18 @@ class DemoBuilder:
         c = W.COUNTRY_BY_CODE
         early = at(self.launch, 24 * 25)
         self.demo_vendor = self.add_vendor(
-            name="Meridian Payroll Partners", country=c["PH"], city="Makati", currency="USD",
-            categories=["payroll", "finance-accounting", "hr-recruitment"], status="published",
-            created=early, team=140, founded=2012, price_level=0.3, verified=True, plan="free",
+            name="Meridian Payroll Partners",
+            country=c["PH"],
+            city="Makati",
+            currency="USD",
+            categories=["payroll", "finance-accounting", "hr-recruitment"],
+            status="published",
+            created=early,
+            team=140,
+            founded=2012,
+            price_level=0.3,
+            verified=True,
+            plan="free",
             certs={"iso-27001": "verified", "soc-2": "verified", "gdpr": "claimed"},
             languages=["English", "Filipino", "Spanish"],
             tagline="Accurate payroll for US and APAC teams, on time every cycle",
@@ -672,11 +902,14 @@ class DemoBuilder:
                 "and Spanish, with a night shift for North American clients. We hold ISO 27001 "
                 "and a SOC 2 Type II report, and every analyst is background-checked.\n\n"
                 "Transitions take three to four weeks, including a parallel run. Pricing is per "
-                "employee per month, with no setup fee on contracts of 12 months or more."),
+                "employee per month, with no setup fee on contracts of 12 months or more."
+            ),
             owner=self.demo_vendor_user,
-            prices={"payroll": ("per_unit_month", D("8.50")),
-                    "finance-accounting": ("per_hour", D("18.00")),
-                    "hr-recruitment": ("per_hour", D("14.00"))},
+            prices={
+                "payroll": ("per_unit_month", D("8.50")),
+                "finance-accounting": ("per_hour", D("18.00")),
+                "hr-recruitment": ("per_hour", D("14.00")),
+            },
         )
         self.demo_vendor.row["website"] = "https://www.meridian-payroll.example"
         self.demo_vendor.row["hourly_rate_min"] = D("15.00")
@@ -684,38 +917,122 @@ class DemoBuilder:
         self.demo_vendor.popularity = 3.0
         self.demo_vendor.response_hours = 2.5
         specs = (
-            ("vistula", "Vistula Payroll & HR Sp. z o.o.", "PL", "Kraków", "EUR",
-             ["payroll", "hr-recruitment"], 420, 2009, 0.5, "pro",
-             {"iso-27001": "verified", "gdpr": "verified"},
-             {"payroll": ("per_unit_month", D("8.20")), "hr-recruitment": ("per_hour", D("24.00"))}),
-            ("thamesbridge", "Thamesbridge Payroll Bureau Ltd", "GB", "Leeds", "GBP",
-             ["payroll", "finance-accounting"], 65, 2004, 0.85, "pro",
-             {"iso-27001": "verified", "cyber-essentials": "verified", "gdpr": "claimed"},
-             {"payroll": ("fixed_month", D("2400.00")),
-              "finance-accounting": ("per_hour", D("38.00"))}),
-            ("deccan", "Deccan Paysource Pvt Ltd", "IN", "Pune", "INR",
-             ["payroll", "data-entry", "finance-accounting"], 900, 2007, 0.2, "free",
-             {"iso-27001": "claimed", "iso-9001": "verified"},
-             {"payroll": ("per_unit_month", D("420.00")),
-              "data-entry": ("per_transaction", D("4.50")),
-              "finance-accounting": ("per_hour", D("1350.00"))}),
-            ("cebu", "Cebu DataWorks Inc.", "PH", "Cebu City", "PHP",
-             ["data-entry", "customer-support"], 260, 2015, 0.25, "free",
-             {"hipaa": "verified", "iso-27001": "claimed"},
-             {"data-entry": ("per_transaction", D("3.40")),
-              "customer-support": ("per_hour", D("520.00"))}),
-            ("andes", "Andes Helpdesk S.A.S.", "CO", "Medellín", "USD",
-             ["it-services", "customer-support"], 180, 2013, 0.45, "pro",
-             {"iso-27001": "verified", "pci-dss": "claimed"},
-             {"it-services": ("per_unit_month", D("48.00")),
-              "customer-support": ("per_hour", D("14.00"))}),
+            (
+                "vistula",
+                "Vistula Payroll & HR Sp. z o.o.",
+                "PL",
+                "Kraków",
+                "EUR",
+                ["payroll", "hr-recruitment"],
+                420,
+                2009,
+                0.5,
+                "pro",
+                {"iso-27001": "verified", "gdpr": "verified"},
+                {
+                    "payroll": ("per_unit_month", D("8.20")),
+                    "hr-recruitment": ("per_hour", D("24.00")),
+                },
+            ),
+            (
+                "thamesbridge",
+                "Thamesbridge Payroll Bureau Ltd",
+                "GB",
+                "Leeds",
+                "GBP",
+                ["payroll", "finance-accounting"],
+                65,
+                2004,
+                0.85,
+                "pro",
+                {"iso-27001": "verified", "cyber-essentials": "verified", "gdpr": "claimed"},
+                {
+                    "payroll": ("fixed_month", D("2400.00")),
+                    "finance-accounting": ("per_hour", D("38.00")),
+                },
+            ),
+            (
+                "deccan",
+                "Deccan Paysource Pvt Ltd",
+                "IN",
+                "Pune",
+                "INR",
+                ["payroll", "data-entry", "finance-accounting"],
+                900,
+                2007,
+                0.2,
+                "free",
+                {"iso-27001": "claimed", "iso-9001": "verified"},
+                {
+                    "payroll": ("per_unit_month", D("420.00")),
+                    "data-entry": ("per_transaction", D("4.50")),
+                    "finance-accounting": ("per_hour", D("1350.00")),
+                },
+            ),
+            (
+                "cebu",
+                "Cebu DataWorks Inc.",
+                "PH",
+                "Cebu City",
+                "PHP",
+                ["data-entry", "customer-support"],
+                260,
+                2015,
+                0.25,
+                "free",
+                {"hipaa": "verified", "iso-27001": "claimed"},
+                {
+                    "data-entry": ("per_transaction", D("3.40")),
+                    "customer-support": ("per_hour", D("520.00")),
+                },
+            ),
+            (
+                "andes",
+                "Andes Helpdesk S.A.S.",
+                "CO",
+                "Medellín",
+                "USD",
+                ["it-services", "customer-support"],
+                180,
+                2013,
+                0.45,
+                "pro",
+                {"iso-27001": "verified", "pci-dss": "claimed"},
+                {
+                    "it-services": ("per_unit_month", D("48.00")),
+                    "customer-support": ("per_hour", D("14.00")),
+                },
+            ),
         )
-        for key, name, code, city, currency, cats, team, founded, level, plan, certs, prices in specs:
+        for (
+            key,
+            name,
+            code,
+            city,
+            currency,
+            cats,
+            team,
+            founded,
+            level,
+            plan,
+            certs,
+            prices,
+        ) in specs:
             self.names_taken.add(name.lower())
             self.showcase[key] = self.add_vendor(
-                name=name, country=c[code], city=city, currency=currency, categories=cats,
-                status="published", created=at(early, self.rng.randint(24, 24 * 120)), team=team,
-                founded=founded, price_level=level, verified=True, plan=plan, certs=certs,
+                name=name,
+                country=c[code],
+                city=city,
+                currency=currency,
+                categories=cats,
+                status="published",
+                created=at(early, self.rng.randint(24, 24 * 120)),
+                team=team,
+                founded=founded,
+                price_level=level,
+                verified=True,
+                plan=plan,
+                certs=certs,
                 prices=prices,
             )
         self.showcase["meridian"] = self.demo_vendor
@@ -726,8 +1043,13 @@ class DemoBuilder:
         """Per category: published vendors by publication time, with cumulative popularity."""
         for category in CATEGORY_WEIGHTS:
             members = sorted(
-                (v for v in self.vendors
-                 if v.row["published_at"] and category in v.services and v is not self.demo_vendor),
+                (
+                    v
+                    for v in self.vendors
+                    if v.row["published_at"]
+                    and category in v.services
+                    and v is not self.demo_vendor
+                ),
                 key=lambda v: (v.row["published_at"], v.id),
             )
             self.pools[category] = (
@@ -736,8 +1058,9 @@ class DemoBuilder:
                 list(accumulate(v.popularity for v in members)),
             )
 
-    def pick_invitees(self, category: str, when: datetime, count: int,
-                      exclude: Sequence[VendorRec] = ()) -> list[VendorRec]:
+    def pick_invitees(
+        self, category: str, when: datetime, count: int, exclude: Sequence[VendorRec] = ()
+    ) -> list[VendorRec]:
         members, times, cumulative = self.pools[category]
         end = bisect_right(times, when)
         chosen: list[VendorRec] = []
@@ -764,32 +1087,52 @@ class DemoBuilder:
 
     def market_monthly_usd(self, category: str, quantity: int) -> Decimal:
         """What the work costs a month at a mid-market price, in USD."""
-        model, _, low, high = PRICING[category][0]
+        _, _, low, high = PRICING[category][0]
         unit = (low + high) / 2 * D("0.8")
         return unit * quantity * (160 if UNITS[category] == "FTE" else 1)
 
     def request_text(self, category: str, quantity: int) -> tuple[str, str]:
         rng = self.rng
         fill = {
-            "q": quantity, "region": self.pick(W.REGIONS), "hris": self.pick(W.HRIS),
-            "documents": self.pick(W.DOCUMENTS), "roles": self.pick(W.ROLES_TO_HIRE),
-            "ledger": self.pick(W.LEDGERS), "channels": self.pick(W.SUPPORT_CHANNELS),
-            "stack": self.pick(W.IT_STACKS), "helpdesk": self.pick(W.HELPDESKS),
-            "ats": self.pick(W.ATS), "frequency": self.pick(W.PAY_FREQUENCIES),
-            "hours": self.pick(W.COVER_HOURS), "tickets": quantity * rng.randint(8, 15) // 10 * 10
-            if category == "it-services" else quantity * rng.randint(300, 700) // 10 * 10,
-            "hires": quantity * rng.randint(15, 60), "invoices": quantity * rng.randint(5, 12),
+            "q": quantity,
+            "region": self.pick(W.REGIONS),
+            "hris": self.pick(W.HRIS),
+            "documents": self.pick(W.DOCUMENTS),
+            "roles": self.pick(W.ROLES_TO_HIRE),
+            "ledger": self.pick(W.LEDGERS),
+            "channels": self.pick(W.SUPPORT_CHANNELS),
+            "stack": self.pick(W.IT_STACKS),
+            "helpdesk": self.pick(W.HELPDESKS),
+            "ats": self.pick(W.ATS),
+            "frequency": self.pick(W.PAY_FREQUENCIES),
+            "hours": self.pick(W.COVER_HOURS),
+            "tickets": quantity * rng.randint(8, 15) // 10 * 10
+            if category == "it-services"
+            else quantity * rng.randint(300, 700) // 10 * 10,
+            "hires": quantity * rng.randint(15, 60),
+            "invoices": quantity * rng.randint(5, 12),
         }
         title = self.pick(W.REQUEST_TITLES[category]).format(**fill)
         body = self.pick(W.REQUEST_BODIES[category]).format(**fill)
         return title[:160], body
 
     def add_request(
-        self, *, buyer: Row, category: str, status: str, created: datetime, due: datetime,
-        quantity: int | None = None, title: str | None = None, body: str | None = None,
-        contract_months: int | None = None, currency: str | None = None,
-        budget: Decimal | None | bool = True, in_house: Decimal | None | bool = True,
-        certs: Sequence[str] | None = None, countries: list[str] | None = None,
+        self,
+        *,
+        buyer: Row,
+        category: str,
+        status: str,
+        created: datetime,
+        due: datetime,
+        quantity: int | None = None,
+        title: str | None = None,
+        body: str | None = None,
+        contract_months: int | None = None,
+        currency: str | None = None,
+        budget: Decimal | bool | None = True,
+        in_house: Decimal | bool | None = True,
+        certs: Sequence[str] | None = None,
+        countries: list[str] | None = None,
         weights: dict[str, int] | None = None,
     ) -> Row:
         rng = self.rng
@@ -800,11 +1143,17 @@ class DemoBuilder:
         currency = currency or buyer.get("_currency", "USD")
         market = self.market_monthly_usd(category, quantity)
         if budget is True:
-            budget = (nice_amount(self.to_currency(market * D(rng.randint(85, 150)) / 100, currency))
-                      if rng.random() < 0.6 else None)
+            budget = (
+                nice_amount(self.to_currency(market * D(rng.randint(85, 150)) / 100, currency))
+                if rng.random() < 0.6
+                else None
+            )
         if in_house is True:
-            in_house = (nice_amount(self.to_currency(market * D(rng.randint(150, 280)) / 100, currency))
-                        if rng.random() < 0.6 else None)
+            in_house = (
+                nice_amount(self.to_currency(market * D(rng.randint(150, 280)) / 100, currency))
+                if rng.random() < 0.6
+                else None
+            )
         published = None if status == "draft" else at(created, rng.randint(0, 48) / 4)
         if published and published >= self.now:
             published = at(created, (self.now - created).total_seconds() / 7200)
@@ -823,8 +1172,8 @@ class DemoBuilder:
             "preferred_countries": countries or [],
             "in_house_monthly_cost": in_house or None,
             "quotes_due_at": due,
-            "weights": weights or (dict(DEFAULT_WEIGHTS) if rng.random() < 0.7
-                                   else dict(self.pick(WEIGHT_VARIANTS))),
+            "weights": weights
+            or (dict(DEFAULT_WEIGHTS) if rng.random() < 0.7 else dict(self.pick(WEIGHT_VARIANTS))),
             "status": status,
             "created_at": created,
             "updated_at": published or created,
@@ -839,22 +1188,29 @@ class DemoBuilder:
             certs = [self.pick(CATEGORY_CERTS[category])] if rng.random() < 0.3 else []
         for slug in certs:
             self.t.request_certifications.append(
-                {"request_id": row["id"], "certification_id": self.cert_ids[slug]})
+                {"request_id": row["id"], "certification_id": self.cert_ids[slug]}
+            )
         self.t.quote_requests.append(row)
         self.requests_by_id[row["id"]] = row
         return row
 
     def add_invitation(self, request: Row, vendor: VendorRec, invited: datetime) -> InvRec:
         row: Row = {
-            "id": self.new_id("invitations"), "request_id": request["id"],
-            "vendor_id": vendor.id, "status": "invited", "invited_at": invited,
-            "viewed_at": None, "responded_at": None, "decline_reason": "",
+            "id": self.new_id("invitations"),
+            "request_id": request["id"],
+            "vendor_id": vendor.id,
+            "status": "invited",
+            "invited_at": invited,
+            "viewed_at": None,
+            "responded_at": None,
+            "decline_reason": "",
         }
         self.t.invitations.append(row)
         return InvRec(row=row, vendor=vendor)
 
-    def quote_terms(self, request: Row, vendor: VendorRec, model: str | None = None
-                    ) -> dict[str, Any]:
+    def quote_terms(
+        self, request: Row, vendor: VendorRec, model: str | None = None
+    ) -> dict[str, Any]:
         """A quote priced from the vendor's price level, in the vendor's currency."""
         rng = self.rng
         category = request["_category"]
@@ -870,23 +1226,33 @@ class DemoBuilder:
         hours = None
         if model == "fixed_month":
             per_quantity = FIXED_UNITS_PER_QUANTITY.get(category, 1)
-            unit_price = nice_amount(self.to_currency(unit_usd * quantity * per_quantity * D("0.95"),
-                                                      currency))
+            unit_price = nice_amount(
+                self.to_currency(unit_usd * quantity * per_quantity * D("0.95"), currency)
+            )
         else:
             unit_price = nice_price(self.to_currency(unit_usd, currency))
         if model == "per_hour":
             hours = {
-                "hr-recruitment": quantity * 160, "customer-support": quantity * 160,
-                "finance-accounting": quantity, "data-entry": max(10, round(quantity / 120)),
-                "payroll": max(8, round(quantity / 4)), "it-services": max(10, round(quantity * 0.4)),
+                "hr-recruitment": quantity * 160,
+                "customer-support": quantity * 160,
+                "finance-accounting": quantity,
+                "data-entry": max(10, round(quantity / 120)),
+                "payroll": max(8, round(quantity / 4)),
+                "it-services": max(10, round(quantity * 0.4)),
             }[category]
         monthly_usd = unit_usd * {"per_hour": hours or 0, "fixed_month": 0}.get(model, quantity)
         if model == "fixed_month":
             monthly_usd = unit_price * self.usd_per[currency]
-        setup = (nice_amount(self.to_currency(monthly_usd * D(rng.randint(20, 120)) / 100, currency))
-                 if rng.random() < 0.55 else D("0.00"))
-        minimum = (nice_amount(self.to_currency(monthly_usd * D(rng.randint(50, 85)) / 100, currency))
-                   if rng.random() < 0.35 and model != "fixed_month" else D("0.00"))
+        setup = (
+            nice_amount(self.to_currency(monthly_usd * D(rng.randint(20, 120)) / 100, currency))
+            if rng.random() < 0.55
+            else D("0.00")
+        )
+        minimum = (
+            nice_amount(self.to_currency(monthly_usd * D(rng.randint(50, 85)) / 100, currency))
+            if rng.random() < 0.35 and model != "fixed_month"
+            else D("0.00")
+        )
         low_t, high_t = TURNAROUND_HOURS[category]
         accuracy = ACCURACY_RANGE[category]
         return {
@@ -897,23 +1263,36 @@ class DemoBuilder:
             "minimum_monthly": minimum,
             "currency": currency,
             "turnaround_hours": rng.randint(low_t, high_t) if rng.random() < 0.85 else None,
-            "accuracy_pct": (D(rng.randint(*accuracy)) / 100 if accuracy and rng.random() < 0.75
-                             else None),
+            "accuracy_pct": (
+                D(rng.randint(*accuracy)) / 100 if accuracy and rng.random() < 0.75 else None
+            ),
             "notes": self.pick(W.QUOTE_NOTES),
         }
 
-    def add_quote(self, inv: InvRec, created: datetime, terms: dict[str, Any],
-                  valid_days: int | None = None) -> Row:
+    def allowance_left(self, vendor: VendorRec, when: datetime) -> bool:
+        """Whether a free-plan vendor may still send a first quote in ``when``'s month."""
+        if vendor.row["plan"] == "pro":
+            return True
+        return self.first_quotes.get((vendor.id, when.strftime("%Y-%m")), 0) < FREE_MONTHLY_QUOTES
+
+    def add_quote(
+        self, inv: InvRec, created: datetime, terms: dict[str, Any], valid_days: int | None = None
+    ) -> Row:
         version = len(inv.quotes) + 1
+        if version == 1 and inv.vendor.row["plan"] == "free":  # as quotes.services counts it
+            key = (inv.vendor.id, created.strftime("%Y-%m"))
+            self.first_quotes[key] = self.first_quotes.get(key, 0) + 1
         if inv.quotes:
-            inv.quotes[-1]["status"] = "superseded"
+            inv.quotes[-1].update(status="superseded", decided_at=created)
         row: Row = {
             "id": self.new_id("quotes"),
             "invitation_id": inv.row["id"],
             "request_id": inv.row["request_id"],
             "version": version,
             **terms,
-            "valid_until": (created + timedelta(days=valid_days or self.rng.randint(30, 90))).date(),
+            "valid_until": (
+                created + timedelta(days=valid_days or self.rng.randint(30, 90))
+            ).date(),
             "status": "submitted",
             "created_at": created,
             "decided_at": None,
@@ -936,11 +1315,12 @@ class DemoBuilder:
         if inv.row["viewed_at"] is None or rng.random() > 0.86:
             return
         responded = at(invited, max(delay, 0.25))
-        if responded >= cutoff:
-            return
+        declines = rng.random() < 0.14
+        if responded >= cutoff or (not declines and not self.allowance_left(vendor, responded)):
+            return  # too late, or a free-plan vendor out of quotes this month: no answer
         inv.row["responded_at"] = responded
         vendor.responses.append((responded - invited).total_seconds() / 3600)
-        if rng.random() < 0.14:
+        if declines:
             inv.row["status"] = "declined"
             inv.row["decline_reason"] = self.pick(W.DECLINE_REASONS)
             return
@@ -950,8 +1330,11 @@ class DemoBuilder:
         if rng.random() < 0.15:
             revised_at = at(responded, rng.uniform(4, 24 * 6))
             if revised_at < cutoff:
-                terms = dict(terms, unit_price=nice_price(terms["unit_price"] * D("0.95")),
-                             notes=self.pick(W.REVISION_NOTES))
+                terms = dict(
+                    terms,
+                    unit_price=nice_price(terms["unit_price"] * D("0.95")),
+                    notes=self.pick(W.REVISION_NOTES),
+                )
                 self.add_quote(inv, revised_at, terms)
         if rng.random() < 0.04:
             withdrawn_at = at(inv.quotes[-1]["created_at"], rng.uniform(2, 24 * 4))
@@ -973,15 +1356,20 @@ class DemoBuilder:
         for i, hours in enumerate(times):
             buyer_turn = (i % 2 == 0) == buyer_first
             if buyer_turn:
-                body = (self.pick(W.BUYER_QUESTIONS[category]) if i < 2
-                        else self.pick(W.BUYER_FOLLOWUPS))
+                body = (
+                    self.pick(W.BUYER_QUESTIONS[category])
+                    if i < 2
+                    else self.pick(W.BUYER_FOLLOWUPS)
+                )
                 author = request["buyer_id"]
             else:
                 body = self.pick(W.VENDOR_ANSWERS) if i > 0 else self.pick(W.VENDOR_OPENERS)
                 author = inv.vendor.row["owner_id"]
             row = {
-                "id": self.new_id("messages"), "request_id": request["id"],
-                "vendor_id": inv.vendor.id, "author_id": author,
+                "id": self.new_id("messages"),
+                "request_id": request["id"],
+                "vendor_id": inv.vendor.id,
+                "author_id": author,
                 "body": body.format(hris=self.pick(W.HRIS), ledger=self.pick(W.LEDGERS)),
                 "created_at": at(start, hours),
             }
@@ -996,14 +1384,17 @@ class DemoBuilder:
         category = self.weighted(list(CATEGORY_WEIGHTS.items()))
         due = (created + timedelta(days=rng.randint(7, 21))).replace(hour=17, minute=0, second=0)
         if due > self.now:
-            status = self.weighted([("draft", 12), ("open", 70), ("cancelled", 5), ("awarded", 10),
-                                    ("closed", 3)])
+            status = self.weighted(
+                [("draft", 12), ("open", 70), ("cancelled", 5), ("awarded", 10), ("closed", 3)]
+            )
         else:
-            status = self.weighted([("awarded", 68), ("closed", 18), ("cancelled", 9),
-                                    ("draft", 5)])
+            status = self.weighted(
+                [("awarded", 68), ("closed", 18), ("cancelled", 9), ("draft", 5)]
+            )
         buyer = self.pick_buyer(created)
-        request = self.add_request(buyer=buyer, category=category, status=status,
-                                   created=created, due=due)
+        request = self.add_request(
+            buyer=buyer, category=category, status=status, created=created, due=due
+        )
         if status == "draft":
             return
         count = self.weighted(INVITE_COUNTS)
@@ -1014,12 +1405,20 @@ class DemoBuilder:
             return
         if rng.random() < 0.25:
             request["preferred_countries"] = sorted({v.country.code for v in vendors[:2]})
-        invitations = [self.add_invitation(request, v, at(invited, i * rng.uniform(0, 0.3)))
-                       for i, v in enumerate(vendors)]
+        invitations = [
+            self.add_invitation(request, v, at(invited, i * rng.uniform(0, 0.3)))
+            for i, v in enumerate(vendors)
+        ]
         self.settle(request, invitations, status)
 
-    def settle(self, request: Row, invitations: list[InvRec], status: str,
-               winner: VendorRec | None = None, end: datetime | None = None) -> None:
+    def settle(
+        self,
+        request: Row,
+        invitations: list[InvRec],
+        status: str,
+        winner: VendorRec | None = None,
+        end: datetime | None = None,
+    ) -> None:
         """Move a published request and its invitations to ``status``, consistently.
 
         - open: the vendors respond until now; quotes stay submitted (or superseded/withdrawn).
@@ -1051,10 +1450,12 @@ class DemoBuilder:
             if winner is not None:
                 won = next(inv for inv in live if inv.vendor is winner)
             else:
-                won = rng.choices(live, weights=[inv.vendor.quality ** 4 for inv in live])[0]
+                won = rng.choices(live, weights=[inv.vendor.quality**4 for inv in live])[0]
             last_quote = max(inv.quotes[-1]["created_at"] for inv in live)
             if due > self.now:
-                awarded_at = at(cutoff, rng.uniform(0.1, 0.9) * (self.now - cutoff).total_seconds() / 3600)
+                awarded_at = at(
+                    cutoff, rng.uniform(0.1, 0.9) * (self.now - cutoff).total_seconds() / 3600
+                )
             else:
                 awarded_at = at(max(due, last_quote), rng.uniform(2, 24 * 6))
             awarded_at = end or min(awarded_at, at(self.now, -0.5))
@@ -1082,16 +1483,26 @@ class DemoBuilder:
             for inv in invitations:
                 quote = inv.live_quote
                 if quote is not None and quote["valid_until"] < self.today:
-                    quote.update(status="expired",
-                                 decided_at=datetime.combine(quote["valid_until"],
-                                                             datetime.min.time(), UTC)
-                                 + timedelta(days=1))
+                    quote.update(
+                        status="expired",
+                        decided_at=datetime.combine(quote["valid_until"], datetime.min.time(), UTC)
+                        + timedelta(days=1),
+                    )
         # A few conversations, and the vendors' first-response history.
-        thread_end = {"open": self.now, "awarded": request["awarded_at"],
-                      "closed": request["closed_at"], "cancelled": request["cancelled_at"]}[status]
+        thread_end = {
+            "open": self.now,
+            "awarded": request["awarded_at"],
+            "closed": request["closed_at"],
+            "cancelled": request["cancelled_at"],
+        }[status]
         for inv in invitations:
             if inv.row["viewed_at"] and rng.random() < 0.3:
-                self.thread(request, inv, thread_end or self.now, self.weighted([(1, 3), (2, 4), (3, 2), (4, 1)]))
+                self.thread(
+                    request,
+                    inv,
+                    thread_end or self.now,
+                    self.weighted([(1, 3), (2, 4), (3, 2), (4, 1)]),
+                )
 
     # ------------------------------------------------------------------ the demo scenario
 
@@ -1100,49 +1511,96 @@ class DemoBuilder:
         s = self.showcase
         buyer = self.demo_buyer
         now = self.now
-        rng = self.rng
         # 1. Open payroll request with four quotes in four currencies and three pricing models.
         created = at(now, -24 * 6 - 3)
         request = self.add_request(
-            buyer=buyer, category="payroll", status="open", created=created,
-            due=(now + timedelta(days=5)).replace(hour=17, minute=0, second=0), quantity=250,
+            buyer=buyer,
+            category="payroll",
+            status="open",
+            created=created,
+            due=(now + timedelta(days=5)).replace(hour=17, minute=0, second=0),
+            quantity=250,
             title="Payroll for 250 employees across Texas, Ohio and Georgia",
-            body=("We run payroll in-house for 250 hourly and salaried employees in three US "
-                  "states, paid bi-weekly. We want a provider to take over the whole cycle: "
-                  "time and attendance import from our timeclock, gross-to-net, payslips, "
-                  "state and federal tax filings, and year-end W-2s. Our HRIS is BambooHR. "
-                  "Please quote for a 12-month contract starting in January."),
-            contract_months=12, currency="USD", budget=D("3000.00"), in_house=D("6800.00"),
-            certs=["iso-27001"], countries=[],
+            body=(
+                "We run payroll in-house for 250 hourly and salaried employees in three US "
+                "states, paid bi-weekly. We want a provider to take over the whole cycle: "
+                "time and attendance import from our timeclock, gross-to-net, payslips, "
+                "state and federal tax filings, and year-end W-2s. Our HRIS is BambooHR. "
+                "Please quote for a 12-month contract starting in January."
+            ),
+            contract_months=12,
+            currency="USD",
+            budget=D("3000.00"),
+            in_house=D("6800.00"),
+            certs=["iso-27001"],
+            countries=[],
             weights=dict(DEFAULT_WEIGHTS),
         )
         published = request["published_at"]
         terms = {
             "meridian": [
-                dict(pricing_model="per_unit_month", unit_price=D("10.20"), hours_per_month=None,
-                     setup_fee=D("1500.00"), minimum_monthly=D("0.00"), currency="USD",
-                     turnaround_hours=24, accuracy_pct=D("99.80"),
-                     notes="Includes year-end W-2s and a parallel run in the first month."),
-                dict(pricing_model="per_unit_month", unit_price=D("9.40"), hours_per_month=None,
-                     setup_fee=D("1500.00"), minimum_monthly=D("0.00"), currency="USD",
-                     turnaround_hours=24, accuracy_pct=D("99.80"),
-                     notes="Revised after our call: lower unit price for a 12-month term."),
+                dict(
+                    pricing_model="per_unit_month",
+                    unit_price=D("10.20"),
+                    hours_per_month=None,
+                    setup_fee=D("1500.00"),
+                    minimum_monthly=D("0.00"),
+                    currency="USD",
+                    turnaround_hours=24,
+                    accuracy_pct=D("99.80"),
+                    notes="Includes year-end W-2s and a parallel run in the first month.",
+                ),
+                dict(
+                    pricing_model="per_unit_month",
+                    unit_price=D("9.40"),
+                    hours_per_month=None,
+                    setup_fee=D("1500.00"),
+                    minimum_monthly=D("0.00"),
+                    currency="USD",
+                    turnaround_hours=24,
+                    accuracy_pct=D("99.80"),
+                    notes="Revised after our call: lower unit price for a 12-month term.",
+                ),
             ],
-            "vistula": [dict(pricing_model="per_unit_month", unit_price=D("8.20"),
-                             hours_per_month=None, setup_fee=D("2000.00"),
-                             minimum_monthly=D("1800.00"), currency="EUR", turnaround_hours=48,
-                             accuracy_pct=D("99.50"),
-                             notes="Minimum monthly fee applies for the first six months.")],
-            "thamesbridge": [dict(pricing_model="fixed_month", unit_price=D("2450.00"),
-                                  hours_per_month=None, setup_fee=D("0.00"),
-                                  minimum_monthly=D("0.00"), currency="GBP", turnaround_hours=24,
-                                  accuracy_pct=D("99.90"),
-                                  notes="Fixed fee for up to 300 employees; no setup fee.")],
-            "deccan": [dict(pricing_model="per_hour", unit_price=D("1350.00"),
-                            hours_per_month=150, setup_fee=D("150000.00"),
-                            minimum_monthly=D("0.00"), currency="INR", turnaround_hours=None,
-                            accuracy_pct=D("99.50"),
-                            notes="Dedicated payroll analyst team, 150 hours a month.")],
+            "vistula": [
+                dict(
+                    pricing_model="per_unit_month",
+                    unit_price=D("8.20"),
+                    hours_per_month=None,
+                    setup_fee=D("2000.00"),
+                    minimum_monthly=D("1800.00"),
+                    currency="EUR",
+                    turnaround_hours=48,
+                    accuracy_pct=D("99.50"),
+                    notes="Minimum monthly fee applies for the first six months.",
+                )
+            ],
+            "thamesbridge": [
+                dict(
+                    pricing_model="fixed_month",
+                    unit_price=D("2450.00"),
+                    hours_per_month=None,
+                    setup_fee=D("0.00"),
+                    minimum_monthly=D("0.00"),
+                    currency="GBP",
+                    turnaround_hours=24,
+                    accuracy_pct=D("99.90"),
+                    notes="Fixed fee for up to 300 employees; no setup fee.",
+                )
+            ],
+            "deccan": [
+                dict(
+                    pricing_model="per_hour",
+                    unit_price=D("1350.00"),
+                    hours_per_month=150,
+                    setup_fee=D("150000.00"),
+                    minimum_monthly=D("0.00"),
+                    currency="INR",
+                    turnaround_hours=None,
+                    accuracy_pct=D("99.50"),
+                    notes="Dedicated payroll analyst team, 150 hours a month.",
+                )
+            ],
         }
         invs = []
         for i, key in enumerate(("meridian", "vistula", "thamesbridge", "deccan")):
@@ -1159,149 +1617,289 @@ class DemoBuilder:
             inv = self.add_invitation(request, vendor, at(published, 0.2))
             inv.row.update(status="viewed", viewed_at=at(published, 30))
         meridian_thread = [
-            (buyer, at(published, 30), "Does your price include year-end W-2s and amended payslips?"),
-            (self.demo_vendor_user, at(published, 33),
-             "Yes: W-2s, W-2Cs and amended payslips are all included. I have put it in the notes."),
-            (buyer, at(published, 44), "Thanks. Could you do better on the unit price for 12 months?"),
-            (self.demo_vendor_user, at(published, 70),
-             "We have revised the quote to $9.40 per employee for a 12-month term."),
+            (
+                buyer,
+                at(published, 30),
+                "Does your price include year-end W-2s and amended payslips?",
+            ),
+            (
+                self.demo_vendor_user,
+                at(published, 33),
+                "Yes: W-2s, W-2Cs and amended payslips are all included. It is in the notes now.",
+            ),
+            (
+                buyer,
+                at(published, 44),
+                "Thanks. Could you do better on the unit price for 12 months?",
+            ),
+            (
+                self.demo_vendor_user,
+                at(published, 70),
+                "We have revised the quote to $9.40 per employee for a 12-month term.",
+            ),
         ]
         thames_owner = s["thamesbridge"].row["owner_id"]
         thames_thread = [
             (buyer, at(published, 60), "Does the fixed fee cover off-cycle runs?"),
-            ({"id": thames_owner}, at(now, -5),
-             "Up to two off-cycle runs a month are included in the fixed fee."),
+            (
+                {"id": thames_owner},
+                at(now, -5),
+                "Up to two off-cycle runs a month are included in the fixed fee.",
+            ),
         ]
-        for vendor, conversation in ((self.demo_vendor, meridian_thread),
-                                     (s["thamesbridge"], thames_thread)):
+        for vendor, conversation in (
+            (self.demo_vendor, meridian_thread),
+            (s["thamesbridge"], thames_thread),
+        ):
             assert vendor is not None
             for author, when, body in conversation:
-                self.t.messages.append({
-                    "id": self.new_id("messages"), "request_id": request["id"],
-                    "vendor_id": vendor.id, "author_id": author["id"], "body": body,
-                    "created_at": when,
-                })
+                self.t.messages.append(
+                    {
+                        "id": self.new_id("messages"),
+                        "request_id": request["id"],
+                        "vendor_id": vendor.id,
+                        "author_id": author["id"],
+                        "body": body,
+                        "created_at": when,
+                    }
+                )
         self.read_thread(buyer, request, self.demo_vendor, at(published, 71))
         self.read_thread(buyer, request, s["thamesbridge"], at(published, 61))  # one unread
         self.read_thread(self.demo_vendor_user, request, self.demo_vendor, at(published, 70))
-        self.notify(buyer["id"], "quote_submitted",
-                    f"Deccan Paysource Pvt Ltd sent a quote for “{request['title']}”.",
-                    invs[3].row["responded_at"])
-        self.notify(buyer["id"], "message", "Thamesbridge Payroll Bureau Ltd sent you a message.",
-                    at(now, -5))
-        self.notify(buyer["id"], "quote_revised",
-                    f"Meridian Payroll Partners revised its quote for “{request['title']}”.",
-                    at(published, 70), read=True)
+        self.notify(
+            buyer["id"],
+            "quote_received",
+            f'Deccan Paysource Pvt Ltd sent a quote for "{request["title"]}".',
+            invs[3].row["responded_at"],
+            endpoint="quotes.request_detail",
+            request_id=request["id"],
+        )
+        self.notify(
+            buyer["id"],
+            "message_received",
+            f'Thamesbridge Payroll Bureau Ltd wrote about "{request["title"]}".',
+            at(now, -5),
+            endpoint="quotes.thread",
+            request_id=request["id"],
+            vendor_id=s["thamesbridge"].id,
+        )
+        self.notify(
+            buyer["id"],
+            "quote_revised",
+            f'Meridian Payroll Partners revised its quote for "{request["title"]}".',
+            at(published, 70),
+            read=True,
+            endpoint="quotes.request_detail",
+            request_id=request["id"],
+        )
 
         # 2. Awarded payroll request: the demo vendor won, no review yet (the buyer can write it).
         created = at(now, -24 * 40)
         awarded_at = at(now, -24 * 12 - 5)
         request = self.add_request(
-            buyer=buyer, category="payroll", status="awarded", created=created,
-            due=(created + timedelta(days=14)).replace(hour=17, minute=0, second=0), quantity=60,
+            buyer=buyer,
+            category="payroll",
+            status="awarded",
+            created=created,
+            due=(created + timedelta(days=14)).replace(hour=17, minute=0, second=0),
+            quantity=60,
             title="Payroll for our Canadian subsidiary, 60 employees",
-            body=("We are opening a 60-person plant in Ontario and need payroll from the first "
-                  "pay period: bi-weekly runs, CPP/EI and income-tax remittances, T4s at "
-                  "year-end, and payslips in English and French."),
-            contract_months=24, currency="USD", budget=D("900.00"), in_house=None, certs=[],
+            body=(
+                "We are opening a 60-person plant in Ontario and need payroll from the first "
+                "pay period: bi-weekly runs, CPP/EI and income-tax remittances, T4s at "
+                "year-end, and payslips in English and French."
+            ),
+            contract_months=24,
+            currency="USD",
+            budget=D("900.00"),
+            in_house=None,
+            certs=[],
         )
-        self.scripted(request, [
-            (self.demo_vendor, "quote", 6, dict(pricing_model="per_unit_month",
-                                                 unit_price=D("11.50"), currency="USD")),
-            (s["vistula"], "quote", 30, dict(pricing_model="per_unit_month",
-                                              unit_price=D("10.90"), currency="EUR")),
-            (s["deccan"], "decline", 12, {}),
-        ] + [(v, "quote", 50, {}) for v in self.pick_invitees(
-            "payroll", request["published_at"], 1, exclude=list(s.values()))],
-            "awarded", winner=self.demo_vendor, end=awarded_at)
-        self.notify(buyer["id"], "awarded",
-                    f"You awarded “{request['title']}” to Meridian Payroll Partners.", awarded_at,
-                    read=True)
+        self.scripted(
+            request,
+            [
+                (
+                    self.demo_vendor,
+                    "quote",
+                    6,
+                    dict(pricing_model="per_unit_month", unit_price=D("11.50"), currency="USD"),
+                ),
+                (
+                    s["vistula"],
+                    "quote",
+                    30,
+                    dict(pricing_model="per_unit_month", unit_price=D("10.90"), currency="EUR"),
+                ),
+                (s["deccan"], "decline", 12, {}),
+            ]
+            + [
+                (v, "quote", 50, {})
+                for v in self.pick_invitees(
+                    "payroll", request["published_at"], 1, exclude=list(s.values())
+                )
+            ],
+            "awarded",
+            winner=self.demo_vendor,
+            end=awarded_at,
+        )
+        self.notify(
+            buyer["id"],
+            "request_awarded",
+            f'You awarded "{request["title"]}" to Meridian Payroll Partners. Every vendor has '
+            "been told.",
+            awarded_at,
+            read=True,
+            endpoint="quotes.request_detail",
+            request_id=request["id"],
+        )
 
         # 3. An older data-entry award with the demo buyer's published review.
         created = at(now, -24 * 210)
         request = self.add_request(
-            buyer=buyer, category="data-entry", status="awarded", created=created,
+            buyer=buyer,
+            category="data-entry",
+            status="awarded",
+            created=created,
             due=(created + timedelta(days=10)).replace(hour=17, minute=0, second=0),
-            quantity=18000, title="Data entry of supplier invoices, about 18,000 records a month",
-            body=("We receive about 18,000 supplier invoices a month as PDF scans and need header "
-                  "and line data keyed into NetSuite. Accuracy target 99.5%, 24-hour "
-                  "turnaround."),
-            contract_months=12, currency="USD", certs=[],
+            quantity=18000,
+            title="Data entry of supplier invoices, about 18,000 records a month",
+            body=(
+                "We receive about 18,000 supplier invoices a month as PDF scans and need header "
+                "and line data keyed into NetSuite. Accuracy target 99.5%, 24-hour "
+                "turnaround."
+            ),
+            contract_months=12,
+            currency="USD",
+            certs=[],
         )
-        others = self.pick_invitees("data-entry", request["published_at"], 2,
-                                    exclude=list(s.values()))
+        others = self.pick_invitees(
+            "data-entry", request["published_at"], 2, exclude=list(s.values())
+        )
         script: list[tuple[VendorRec, str, float, dict[str, Any]]] = [
-            (s["cebu"], "quote", 8, {}), (s["deccan"], "quote", 20, {})]
+            (s["cebu"], "quote", 8, {}),
+            (s["deccan"], "quote", 20, {}),
+        ]
         script += [(v, "withdraw" if i == 0 else "quote", 30, {}) for i, v in enumerate(others)]
-        self.scripted(request, script, "awarded", winner=s["cebu"],
-                      end=at(request["quotes_due_at"], 26))
+        self.scripted(
+            request, script, "awarded", winner=s["cebu"], end=at(request["quotes_due_at"], 26)
+        )
         self.forced_reviews[request["id"]] = (5, "published", True)
 
         # 4. Closed: the deadline passed and nothing was accepted; the quotes have expired.
         created = at(now, -24 * 120)
         request = self.add_request(
-            buyer=buyer, category="finance-accounting", status="closed", created=created,
-            due=(created + timedelta(days=14)).replace(hour=17, minute=0, second=0), quantity=120,
+            buyer=buyer,
+            category="finance-accounting",
+            status="closed",
+            created=created,
+            due=(created + timedelta(days=14)).replace(hour=17, minute=0, second=0),
+            quantity=120,
             title="Accounts payable support, about 120 hours a month",
-            body=("Our AP team needs help with invoice processing, three-way matching and "
-                  "weekly payment runs in NetSuite: roughly 120 hours a month."),
-            currency="USD", certs=["soc-2"],
+            body=(
+                "Our AP team needs help with invoice processing, three-way matching and "
+                "weekly payment runs in NetSuite: roughly 120 hours a month."
+            ),
+            currency="USD",
+            certs=["soc-2"],
         )
-        script = [(s["thamesbridge"], "quote", 10, {}), (s["deccan"], "quote", 26, {}),
-                  (self.demo_vendor, "quote", 4, {})]
-        script += [(v, "decline", 15, {}) for v in self.pick_invitees(
-            "finance-accounting", request["published_at"], 1, exclude=list(s.values()))]
-        self.scripted(request, script, "closed", valid_days=30,
-                      end=at(request["quotes_due_at"], 24 * 3))
+        script = [
+            (s["thamesbridge"], "quote", 10, {}),
+            (s["deccan"], "quote", 26, {}),
+            (self.demo_vendor, "quote", 4, {}),
+        ]
+        script += [
+            (v, "decline", 15, {})
+            for v in self.pick_invitees(
+                "finance-accounting", request["published_at"], 1, exclude=list(s.values())
+            )
+        ]
+        self.scripted(
+            request, script, "closed", valid_days=30, end=at(request["quotes_due_at"], 24 * 3)
+        )
 
         # 5. Cancelled by the buyer before any quote arrived.
         created = at(now, -24 * 30)
         request = self.add_request(
-            buyer=buyer, category="hr-recruitment", status="cancelled", created=created,
-            due=(created + timedelta(days=14)).replace(hour=17, minute=0, second=0), quantity=3,
+            buyer=buyer,
+            category="hr-recruitment",
+            status="cancelled",
+            created=created,
+            due=(created + timedelta(days=14)).replace(hour=17, minute=0, second=0),
+            quantity=3,
             title="Recruitment support: 3 FTE recruiters for warehouse associates",
-            body=("We planned to hire 150 warehouse associates for the peak season and need "
-                  "three recruiters working in Greenhouse. (Cancelled: the expansion was "
-                  "postponed.)"),
-            currency="USD", certs=[],
+            body=(
+                "We planned to hire 150 warehouse associates for the peak season and need "
+                "three recruiters working in Greenhouse. (Cancelled: the expansion was "
+                "postponed.)"
+            ),
+            currency="USD",
+            certs=[],
         )
         script = [(s["vistula"], "view", 5, {})]
-        script += [(v, "none", 0, {}) for v in self.pick_invitees(
-            "hr-recruitment", request["published_at"], 1, exclude=list(s.values()))]
+        script += [
+            (v, "none", 0, {})
+            for v in self.pick_invitees(
+                "hr-recruitment", request["published_at"], 1, exclude=list(s.values())
+            )
+        ]
         self.scripted(request, script, "cancelled", end=at(request["published_at"], 24 * 2))
 
         # 6. A draft still being written.
         created = at(now, -26)
         self.add_request(
-            buyer=buyer, category="customer-support", status="draft", created=created,
-            due=(now + timedelta(days=16)).replace(hour=17, minute=0, second=0), quantity=6,
+            buyer=buyer,
+            category="customer-support",
+            status="draft",
+            created=created,
+            due=(now + timedelta(days=16)).replace(hour=17, minute=0, second=0),
+            quantity=6,
             title="Bilingual customer support (English/Spanish), 6 FTE",
-            body=("Draft: e-mail and chat support for our online parts store, in English and "
-                  "Spanish, 7am to 11pm Eastern. Zendesk. Volume about 9,000 conversations a "
-                  "month."),
-            currency="USD", certs=["pci-dss"],
+            body=(
+                "Draft: e-mail and chat support for our online parts store, in English and "
+                "Spanish, 7am to 11pm Eastern. Zendesk. Volume about 9,000 conversations a "
+                "month."
+            ),
+            currency="USD",
+            certs=["pci-dss"],
         )
 
         # 7. A second open request, just published: invitations seen, one quote in.
         created = at(now, -24 * 2 - 4)
         request = self.add_request(
-            buyer=buyer, category="it-services", status="open", created=created,
-            due=(now + timedelta(days=9)).replace(hour=17, minute=0, second=0), quantity=180,
+            buyer=buyer,
+            category="it-services",
+            status="open",
+            created=created,
+            due=(now + timedelta(days=9)).replace(hour=17, minute=0, second=0),
+            quantity=180,
             title="Helpdesk and desktop support for 180 users",
-            body=("We need L1/L2 helpdesk coverage for 180 users on Microsoft 365 and Intune, "
-                  "US Eastern business hours, about 250 tickets a month."),
-            contract_months=24, currency="USD", certs=["iso-27001"],
+            body=(
+                "We need L1/L2 helpdesk coverage for 180 users on Microsoft 365 and Intune, "
+                "US Eastern business hours, about 250 tickets a month."
+            ),
+            contract_months=24,
+            currency="USD",
+            certs=["iso-27001"],
         )
         script = [(s["andes"], "quote", 9, {})]
-        script += [(v, "view" if i == 0 else "none", 3, {}) for i, v in enumerate(
-            self.pick_invitees("it-services", request["published_at"], 2,
-                               exclude=list(s.values())))]
+        script += [
+            (v, "view" if i == 0 else "none", 3, {})
+            for i, v in enumerate(
+                self.pick_invitees(
+                    "it-services", request["published_at"], 2, exclude=list(s.values())
+                )
+            )
+        ]
         self.scripted(request, script, "open")
 
     def scripted(
-        self, request: Row, script: Sequence[tuple[VendorRec, str, float, dict[str, Any]]],
-        status: str, *, winner: VendorRec | None = None, end: datetime | None = None,
+        self,
+        request: Row,
+        script: Sequence[tuple[VendorRec, str, float, dict[str, Any]]],
+        status: str,
+        *,
+        winner: VendorRec | None = None,
+        end: datetime | None = None,
         valid_days: int | None = None,
     ) -> list[InvRec]:
         """Invite vendors and play exactly the given actions, then settle the request.
@@ -1339,10 +1937,32 @@ class DemoBuilder:
                 inv.row["status"] = "lost" if status == "awarded" else "invited"
         return invs
 
-    def read_thread(self, user: Row, request: Row, vendor: VendorRec | None, when: datetime) -> None:
+    def notify_invited(self, inv: InvRec, request: Row, read: bool) -> None:
+        buyer = self.user_by_id[request["buyer_id"]]
+        due = request["quotes_due_at"]
+        self.notify(
+            inv.vendor.row["owner_id"],
+            "quote_invited",
+            f'{buyer["company"]} invited you to quote on "{request["title"]}". Quotes are due '
+            f"{due.day} {due:%B %Y}.",
+            inv.row["invited_at"],
+            read=read,
+            endpoint="quotes.lead_detail",
+            invitation_id=inv.row["id"],
+        )
+
+    def read_thread(
+        self, user: Row, request: Row, vendor: VendorRec | None, when: datetime
+    ) -> None:
         assert vendor is not None
-        self.t.thread_reads.append({"user_id": user["id"], "request_id": request["id"],
-                                    "vendor_id": vendor.id, "last_read_at": when})
+        self.t.thread_reads.append(
+            {
+                "user_id": user["id"],
+                "request_id": request["id"],
+                "vendor_id": vendor.id,
+                "last_read_at": when,
+            }
+        )
 
     def make_demo_vendor_leads(self) -> None:
         """Leads in the demo vendor's inbox from other buyers, in every invitation state."""
@@ -1350,65 +1970,122 @@ class DemoBuilder:
         assert vendor is not None
         now = self.now
         rng = self.rng
-        def request_for(category: str, status: str, days_ago: float, due_in: float, **kw: Any) -> Row:
+
+        def request_for(
+            category: str, status: str, days_ago: float, due_in: float, **kw: Any
+        ) -> Row:
             created = at(now, -24 * days_ago)
             due = (now + timedelta(days=due_in)).replace(hour=17, minute=0, second=0)
-            return self.add_request(buyer=self.pick_buyer(created), category=category, status=status,
-                                    created=created, due=due, **kw)
+            return self.add_request(
+                buyer=self.pick_buyer(created),
+                category=category,
+                status=status,
+                created=created,
+                due=due,
+                **kw,
+            )
 
         def peers(request: Row, count: int) -> list[VendorRec]:
-            return self.pick_invitees(request["_category"], request["published_at"], count,
-                                      exclude=[vendor])
+            return self.pick_invitees(
+                request["_category"], request["published_at"], count, exclude=[vendor]
+            )
 
         # New, unread invitation (today), and one opened with a question from the buyer.
         request = request_for("payroll", "open", 0.4, 11, quantity=420, certs=["soc-2"])
-        self.scripted(request, [(vendor, "none", 0, {})] + [(v, "none", 0, {}) for v in peers(request, 2)],
-                      "open")
-        self.notify(self.demo_vendor_user["id"], "invitation",
-                    f"New invitation to quote: “{request['title']}”.", request["published_at"])
+        invs = self.scripted(
+            request,
+            [(vendor, "none", 0, {})] + [(v, "none", 0, {}) for v in peers(request, 2)],
+            "open",
+        )
+        self.notify_invited(invs[0], request, read=False)
         request = request_for("payroll", "open", 3, 8, quantity=95)
-        invs = self.scripted(request, [(vendor, "view", 4, {})] + [(v, "quote", 20, {}) for v in peers(request, 2)],
-                             "open")
+        invs = self.scripted(
+            request,
+            [(vendor, "view", 4, {})] + [(v, "quote", 20, {}) for v in peers(request, 2)],
+            "open",
+        )
         question = at(invs[0].row["viewed_at"], 3)
-        self.t.messages.append({
-            "id": self.new_id("messages"), "request_id": request["id"], "vendor_id": vendor.id,
-            "author_id": request["buyer_id"], "created_at": question,
-            "body": "Can you take inputs straight from Gusto, or do we export files for you?",
-        })
-        self.notify(self.demo_vendor_user["id"], "message",
-                    f"New message about “{request['title']}”.", question)
-        self.notify(self.demo_vendor_user["id"], "invitation",
-                    f"New invitation to quote: “{request['title']}”.", request["published_at"],
-                    read=True)
+        self.t.messages.append(
+            {
+                "id": self.new_id("messages"),
+                "request_id": request["id"],
+                "vendor_id": vendor.id,
+                "author_id": request["buyer_id"],
+                "created_at": question,
+                "body": "Can you take inputs straight from Gusto, or do we export files for you?",
+            }
+        )
+        self.notify(
+            self.demo_vendor_user["id"],
+            "message_received",
+            f'{self.user_by_id[request["buyer_id"]]["company"]} wrote about "{request["title"]}".',
+            question,
+            endpoint="quotes.thread",
+            request_id=request["id"],
+            vendor_id=vendor.id,
+        )
+        self.notify_invited(invs[0], request, read=True)
         # Quoted and waiting.
         request = request_for("finance-accounting", "open", 5, 4, quantity=160)
-        self.scripted(request, [(vendor, "quote", 6, {})] + [(v, "quote", 30, {}) for v in peers(request, 2)],
-                      "open")
+        self.scripted(
+            request,
+            [(vendor, "quote", 6, {})] + [(v, "quote", 30, {}) for v in peers(request, 2)],
+            "open",
+        )
         # Declined an old one; lost another.
         request = request_for("hr-recruitment", "closed", 150, -136, quantity=8)
-        self.scripted(request, [(vendor, "decline", 5, {})] + [(v, "quote", 24, {}) for v in peers(request, 2)],
-                      "closed")
+        self.scripted(
+            request,
+            [(vendor, "decline", 5, {})] + [(v, "quote", 24, {}) for v in peers(request, 2)],
+            "closed",
+        )
         request = request_for("payroll", "awarded", 75, -60, quantity=1200)
         rivals = peers(request, 2)
         if rivals:
-            self.scripted(request, [(vendor, "quote", 3, {})] + [(v, "quote", 20, {}) for v in rivals],
-                          "awarded", winner=rivals[0])
-            self.notify(self.demo_vendor_user["id"], "lost",
-                        f"Another vendor was chosen for “{request['title']}”.",
-                        request["awarded_at"], read=True)
+            invs = self.scripted(
+                request,
+                [(vendor, "quote", 3, {})] + [(v, "quote", 20, {}) for v in rivals],
+                "awarded",
+                winner=rivals[0],
+            )
+            self.notify(
+                self.demo_vendor_user["id"],
+                "quote_lost",
+                f'{self.user_by_id[request["buyer_id"]]["company"]} awarded "{request["title"]}" '
+                "to another vendor. Thank you for quoting.",
+                request["awarded_at"],
+                endpoint="quotes.lead_detail",
+                invitation_id=invs[0].row["id"],
+                read=True,
+            )
         # Won engagements with published reviews, and a recent one whose review awaits moderation.
         for days_ago, stars in ((600, 5), (470, 4), (380, 5), (260, 5), (150, 4), (35, 4)):
-            request = request_for("payroll", "awarded", days_ago, -days_ago + 14,
-                                  quantity=self.quantity("payroll"))
-            self.scripted(request, [(vendor, "quote", rng.uniform(1, 5), {})] +
-                          [(v, "quote", 25, {}) for v in peers(request, rng.randint(1, 3))],
-                          "awarded", winner=vendor)
-            self.forced_reviews[request["id"]] = (stars, "pending" if days_ago < 60 else "published",
-                                                  days_ago < 300)
+            request = request_for(
+                "payroll", "awarded", days_ago, -days_ago + 14, quantity=self.quantity("payroll")
+            )
+            invs = self.scripted(
+                request,
+                [(vendor, "quote", rng.uniform(1, 5), {})]
+                + [(v, "quote", 25, {}) for v in peers(request, rng.randint(1, 3))],
+                "awarded",
+                winner=vendor,
+            )
+            self.forced_reviews[request["id"]] = (
+                stars,
+                "pending" if days_ago < 60 else "published",
+                days_ago < 300,
+            )
             if days_ago < 60:
-                self.notify(self.demo_vendor_user["id"], "won",
-                            f"Your quote for “{request['title']}” was accepted.",
-                            request["awarded_at"], read=True)
+                self.notify(
+                    self.demo_vendor_user["id"],
+                    "quote_awarded",
+                    f"{self.user_by_id[request['buyer_id']]['company']} accepted your quote for "
+                    f'"{request["title"]}". Congratulations!',
+                    request["awarded_at"],
+                    read=True,
+                    endpoint="quotes.lead_detail",
+                    invitation_id=invs[0].row["id"],
+                )
 
     # ------------------------------------------------------------------ reviews and moderation
 
@@ -1436,7 +2113,9 @@ class DemoBuilder:
                 reply = rng.random() < 0.25
             latest = min(age_days - 1, 90.0)
             created = at(request["awarded_at"], 24 * rng.uniform(min(10.0, latest * 0.8), latest))
-            published = at(created, rng.uniform(3, 60)) if status in ("published", "hidden") else None
+            published = (
+                at(created, rng.uniform(3, 60)) if status in ("published", "hidden") else None
+            )
             if published and published >= self.now:
                 published = at(self.now, -1)
             category = request["_category"]
@@ -1446,11 +2125,14 @@ class DemoBuilder:
                 "buyer_id": request["buyer_id"],
                 "request_id": request["id"],
                 "overall": overall,
-                **{k: max(1, min(5, overall + self.pick((-1, 0, 0, 0, 1))))
-                   for k in ("quality", "communication", "value", "timeliness")},
+                **{
+                    k: max(1, min(5, overall + self.pick((-1, 0, 0, 0, 1))))
+                    for k in ("quality", "communication", "value", "timeliness")
+                },
                 "title": self.pick(W.REVIEW_TITLES[overall]),
                 "body": self.pick(W.REVIEW_BODIES[overall]).format(
-                    service=W.SERVICE_NOUNS[category], vendor=vendor.row["name"]),
+                    service=W.SERVICE_NOUNS[category], vendor=vendor.row["name"]
+                ),
                 "verified": True,
                 "status": status,
                 "moderation_note": self.pick(W.REVIEW_REJECT_NOTES) if status == "rejected" else "",
@@ -1461,38 +2143,66 @@ class DemoBuilder:
             }
             if status == "published":
                 vendor.ratings.append(overall)
-                self.audit("review.publish", "review", row["id"], published)
+                self.audit_review(row, "review.publish", published, "pending", "published")
                 if reply and at(published, 30) < self.now:
                     row["vendor_reply"] = self.pick(W.VENDOR_REPLIES)
                     row["vendor_replied_at"] = at(published, rng.uniform(5, 30))
             elif status == "rejected":
-                self.audit("review.reject", "review", row["id"], at(created, 20),
-                           note=row["moderation_note"])
+                self.audit_review(
+                    row,
+                    "review.reject",
+                    at(created, 20),
+                    "pending",
+                    "rejected",
+                    reason=row["moderation_note"],
+                )
             elif status == "hidden":
-                self.audit("review.publish", "review", row["id"], published)
+                self.audit_review(row, "review.publish", published, "pending", "published")
             self.t.reviews.append(row)
+
+    def audit_review(
+        self, review: Row, action: str, when: datetime, before: str, after: str, **extra: Any
+    ) -> None:
+        self.audit(
+            action,
+            "review",
+            review["id"],
+            when,
+            before={"status": before},
+            after={"status": after},
+            **extra,
+            vendor_id=review["vendor_id"],
+        )
 
     def make_flags(self) -> None:
         """Open and resolved flags on vendors and reviews; every hidden review has its flag."""
         rng = self.rng
-        published = [v for v in self.vendors
-                     if v.row["status"] == "published" and v is not self.demo_vendor]
+        published = [
+            v for v in self.vendors if v.row["status"] == "published" and v is not self.demo_vendor
+        ]
         public_reviews = [r for r in self.t.reviews if r["status"] == "published"]
         for review in self.t.reviews:
             if review["status"] == "hidden":
-                reported = min(at(review["published_at"], rng.uniform(2, 24 * 10)), at(self.now, -2))
-                self.add_flag(review, reported, resolved="hidden")
+                reported = min(
+                    at(review["published_at"], rng.uniform(2, 24 * 10)), at(self.now, -2)
+                )
+                self.add_flag(review, reported, resolved="hide_review")
         for i in range(max(3, len(self.vendors) // 250) * 2):
             created = at(self.now, -24 * rng.uniform(0.5, 20 if i % 2 == 0 else 300))
-            resolved = None if i % 2 == 0 else "dismissed"
+            resolved = None if i % 2 == 0 else "dismiss"
             if i % 3 == 2 and public_reviews:
                 review = self.pick(public_reviews)
                 self.add_flag(review, max(created, at(review["published_at"], 2)), resolved)
             else:
                 self.add_flag(self.pick(published).row, created, resolved)
         open_count = sum(1 for f in self.t.flags if f["status"] == "open")
-        self.notify(self.admin["id"], "flags", f"{open_count} flags are waiting for review.",
-                    at(self.now, -2))
+        self.notify(
+            self.admin["id"],
+            "flags_waiting",
+            f"{open_count} flags are waiting for review.",
+            at(self.now, -2),
+            endpoint="admin.queue",
+        )
 
     def add_flag(self, target: Row, created: datetime, resolved: str | None) -> None:
         """A flag on a vendor row or a review row; ``resolved`` is its resolution, or None."""
@@ -1505,20 +2215,51 @@ class DemoBuilder:
             reason = self.pick(W.VENDOR_FLAG_REASONS)
         created = min(created, at(self.now, -0.5))
         row: Row = {
-            "id": self.new_id("flags"), "reporter_id": reporter,
-            "target_type": "review" if is_review else "vendor", "target_id": target["id"],
-            "reason": reason, "status": "open", "resolution": "", "resolution_note": "",
-            "resolved_by_id": None, "resolved_at": None, "created_at": created,
+            "id": self.new_id("flags"),
+            "reporter_id": reporter,
+            "target_type": "review" if is_review else "vendor",
+            "target_id": target["id"],
+            "reason": reason,
+            "status": "open",
+            "resolution": "",
+            "resolution_note": "",
+            "resolved_by_id": None,
+            "resolved_at": None,
+            "created_at": created,
         }
         if resolved:
             when = min(at(created, self.rng.uniform(4, 72)), at(self.now, -0.25))
-            row.update(status="resolved", resolution=resolved, resolved_by_id=self.admin["id"],
-                       resolved_at=when,
-                       resolution_note=("Review hidden: it names a staff member." if resolved == "hidden"
-                                        else "Checked the evidence; no breach of the rules."))
-            if resolved == "hidden":
-                self.audit("review.hide", "review", target["id"], when, flag_id=row["id"])
-            self.audit("flag.resolve", "flag", row["id"], when, resolution=resolved)
+            row.update(
+                status="resolved",
+                resolution=resolved,
+                resolved_by_id=self.admin["id"],
+                resolved_at=when,
+                resolution_note=(
+                    "Review hidden: it names a staff member."
+                    if resolved == "hide_review"
+                    else "Checked the evidence; no breach of the rules."
+                ),
+            )
+            if resolved == "hide_review":
+                self.audit_review(
+                    target,
+                    "review.hide",
+                    when,
+                    "published",
+                    "hidden",
+                    reason=row["resolution_note"],
+                )
+            self.audit(
+                "flag.resolve",
+                "flag",
+                row["id"],
+                when,
+                before={"status": "open"},
+                after={"status": "resolved", "resolution": resolved},
+                note=row["resolution_note"],
+                flagged_type=row["target_type"],
+                flagged_id=row["target_id"],
+            )
         self.t.flags.append(row)
 
     # ------------------------------------------------------------------ aggregates and extras
@@ -1533,7 +2274,8 @@ class DemoBuilder:
                 row["review_count"] = len(vendor.ratings)
             if vendor.responses:
                 row["median_response_hours"] = D(str(median(vendor.responses))).quantize(
-                    CENT, ROUND_HALF_UP)
+                    CENT, ROUND_HALF_UP
+                )
 
     def make_extras(self) -> None:
         """Dashboard counters, shortlists, the free-plan allowance, and a few notifications."""
@@ -1549,10 +2291,13 @@ class DemoBuilder:
         for vendor_id in sorted(used):
             if self.vendor_by_id[vendor_id].row["plan"] == "free":
                 self.t.quote_allowance_usage.append(
-                    {"vendor_id": vendor_id, "month": month, "used": used[vendor_id]})
+                    {"vendor_id": vendor_id, "month": month, "used": used[vendor_id]}
+                )
         assert self.demo_vendor is not None
         stats_for = [(self.demo_vendor, 60)] + [
-            (v, 30) for v in self.vendors if v.row["plan"] == "pro" and v.row["status"] == "published"
+            (v, 30)
+            for v in self.vendors
+            if v.row["plan"] == "pro" and v.row["status"] == "published"
         ]
         for vendor, days in stats_for:
             base = 4 + vendor.popularity * 6
@@ -1562,44 +2307,71 @@ class DemoBuilder:
                     continue
                 weekday = 0.6 if day.weekday() >= 5 else 1.0
                 views = max(0, round(base * weekday * rng.uniform(0.5, 1.5)))
-                self.t.vendor_daily_stats.append({
-                    "vendor_id": vendor.id, "day": day, "profile_views": views,
-                    "search_appearances": views * rng.randint(4, 12),
-                })
+                self.t.vendor_daily_stats.append(
+                    {
+                        "vendor_id": vendor.id,
+                        "day": day,
+                        "profile_views": views,
+                        "search_appearances": views * rng.randint(4, 12),
+                    }
+                )
         picks = [self.showcase[k] for k in ("vistula", "thamesbridge", "andes")]
         picks += [v for v in self.pools["payroll"][0] if v.row["verified"] and v not in picks][:3]
         for i, vendor in enumerate(picks):
-            self.t.shortlist_entries.append({"user_id": self.demo_buyer["id"], "vendor_id": vendor.id,
-                                             "created_at": at(self.now, -24 * (20 - i))})
+            self.t.shortlist_entries.append(
+                {
+                    "user_id": self.demo_buyer["id"],
+                    "vendor_id": vendor.id,
+                    "created_at": at(self.now, -24 * (20 - i)),
+                }
+            )
         published = [v for v in self.vendors if v.row["status"] == "published"]
         for buyer in self.buyers:
             if rng.random() < 0.2:
                 for vendor in rng.sample(published, k=min(len(published), rng.randint(1, 4))):
-                    self.t.shortlist_entries.append({
-                        "user_id": buyer["id"], "vendor_id": vendor.id,
-                        "created_at": max(buyer["created_at"], vendor.row["published_at"]),
-                    })
+                    self.t.shortlist_entries.append(
+                        {
+                            "user_id": buyer["id"],
+                            "vendor_id": vendor.id,
+                            "created_at": max(buyer["created_at"], vendor.row["published_at"]),
+                        }
+                    )
         # Recent events for a handful of ordinary users.
-        recent = [inv for inv in self.t.invitations
-                  if inv["invited_at"] > at(self.now, -24 * 3)
-                  and inv["vendor_id"] != self.demo_vendor.id][:15]
+        recent = [
+            inv
+            for inv in self.t.invitations
+            if inv["invited_at"] > at(self.now, -24 * 3) and inv["vendor_id"] != self.demo_vendor.id
+        ][:15]
         for inv in recent:
             vendor = self.vendor_by_id[inv["vendor_id"]]
             request = self.requests_by_id[inv["request_id"]]
-            self.notify(vendor.row["owner_id"], "invitation",
-                        f"New invitation to quote: “{request['title']}”.", inv["invited_at"],
-                        read=inv["viewed_at"] is not None)
-        demo_reviews = [r for r in self.t.reviews if r["vendor_id"] == self.demo_vendor.id
-                        and r["status"] == "published"]
+            self.notify_invited(
+                InvRec(row=inv, vendor=vendor), request, inv["viewed_at"] is not None
+            )
+        demo_reviews = [
+            r
+            for r in self.t.reviews
+            if r["vendor_id"] == self.demo_vendor.id and r["status"] == "published"
+        ]
         if demo_reviews:
             latest = max(demo_reviews, key=lambda r: r["published_at"])
-            self.notify(self.demo_vendor_user["id"], "review",
-                        "A new review of Meridian Payroll Partners was published.",
-                        latest["published_at"], read=True)
+            self.notify(
+                self.demo_vendor_user["id"],
+                "review.published",
+                f"A new {latest['overall']}-star review of Meridian Payroll Partners is published.",
+                latest["published_at"],
+                read=True,
+                endpoint="reviews.vendor_reviews",
+            )
 
 
 CERT_NAMES = {
-    "iso-27001": "ISO 27001", "soc-2": "SOC 2", "iso-9001": "ISO 9001", "hipaa": "HIPAA",
-    "gdpr": "GDPR", "pci-dss": "PCI DSS", "iso-22301": "ISO 22301",
+    "iso-27001": "ISO 27001",
+    "soc-2": "SOC 2",
+    "iso-9001": "ISO 9001",
+    "hipaa": "HIPAA",
+    "gdpr": "GDPR",
+    "pci-dss": "PCI DSS",
+    "iso-22301": "ISO 22301",
     "cyber-essentials": "Cyber Essentials",
 }

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask import current_app, url_for
 from sqlalchemy import func, insert, select, text
+from werkzeug.routing import BuildError
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
@@ -42,50 +44,107 @@ MIN_VENDORS = 10  # the scripted demo scenario needs six hand-written vendors an
 
 # slug, name, unit of quantity, description (position is the order here)
 CATEGORIES: tuple[tuple[str, str, str, str], ...] = (
-    ("payroll", "Payroll", "employees paid per month",
-     "Payroll processing end to end: inputs, gross-to-net, payslips, bank files, tax filings "
-     "and year-end forms."),
-    ("it-services", "IT services", "users supported",
-     "Helpdesk, service desk and managed IT: user support, devices, Microsoft 365 or Google "
-     "Workspace administration and monitoring."),
-    ("data-entry", "Data entry", "records per month",
-     "Keying, verifying and extracting data from invoices, forms, catalogues and scanned "
-     "documents into your systems."),
-    ("hr-recruitment", "HR and recruitment", "FTE",
-     "Recruiters, sourcers and HR administrators by the hour: recruitment process outsourcing, "
-     "onboarding and HR admin."),
-    ("finance-accounting", "Finance and accounting", "hours per month",
-     "Bookkeeping, accounts payable and receivable, reconciliations, month-end close and "
-     "management accounts."),
-    ("customer-support", "Customer support", "FTE",
-     "Customer service agents for e-mail, chat and phone, with QA, CSAT reporting and "
-     "extended-hours or 24/7 cover."),
+    (
+        "payroll",
+        "Payroll",
+        "employees paid per month",
+        "Payroll processing end to end: inputs, gross-to-net, payslips, bank files, tax filings "
+        "and year-end forms.",
+    ),
+    (
+        "it-services",
+        "IT services",
+        "users supported",
+        "Helpdesk, service desk and managed IT: user support, devices, Microsoft 365 or Google "
+        "Workspace administration and monitoring.",
+    ),
+    (
+        "data-entry",
+        "Data entry",
+        "records per month",
+        "Keying, verifying and extracting data from invoices, forms, catalogues and scanned "
+        "documents into your systems.",
+    ),
+    (
+        "hr-recruitment",
+        "HR and recruitment",
+        "FTE",
+        "Recruiters, sourcers and HR administrators by the hour: recruitment process outsourcing, "
+        "onboarding and HR admin.",
+    ),
+    (
+        "finance-accounting",
+        "Finance and accounting",
+        "hours per month",
+        "Bookkeeping, accounts payable and receivable, reconciliations, month-end close and "
+        "management accounts.",
+    ),
+    (
+        "customer-support",
+        "Customer support",
+        "FTE",
+        "Customer service agents for e-mail, chat and phone, with QA, CSAT reporting and "
+        "extended-hours or 24/7 cover.",
+    ),
 )
 CERTIFICATIONS: tuple[tuple[str, str], ...] = (
     ("iso-27001", "The international standard for information security management systems."),
-    ("soc-2", "An independent auditor's report on security, availability and confidentiality "
-              "controls (AICPA)."),
+    (
+        "soc-2",
+        "An independent auditor's report on security, availability and confidentiality "
+        "controls (AICPA).",
+    ),
     ("iso-9001", "The international standard for quality management systems."),
-    ("hipaa", "Safeguards for US protected health information, for work with healthcare "
-              "clients."),
-    ("gdpr", "Processing of EU personal data under the General Data Protection Regulation, "
-             "with a data processing agreement."),
-    ("pci-dss", "The payment card industry's data security standard, for work that touches "
-                "card data."),
+    ("hipaa", "Safeguards for US protected health information, for work with healthcare clients."),
+    (
+        "gdpr",
+        "Processing of EU personal data under the General Data Protection Regulation, "
+        "with a data processing agreement.",
+    ),
+    (
+        "pci-dss",
+        "The payment card industry's data security standard, for work that touches card data.",
+    ),
     ("iso-22301", "The international standard for business continuity management."),
-    ("cyber-essentials", "The UK government-backed baseline for protection against common "
-                         "cyber attacks."),
+    (
+        "cyber-essentials",
+        "The UK government-backed baseline for protection against common cyber attacks.",
+    ),
 )
 
 # Insert order: parents before children.
 TABLE_ORDER = (
-    "users", "vendors", "vendor_services", "vendor_certifications", "quote_requests",
-    "request_certifications", "invitations", "quotes", "messages", "thread_reads", "reviews",
-    "flags", "audit_log", "notifications", "quote_allowance_usage", "vendor_daily_stats",
+    "users",
+    "vendors",
+    "vendor_services",
+    "vendor_certifications",
+    "quote_requests",
+    "request_certifications",
+    "invitations",
+    "quotes",
+    "messages",
+    "thread_reads",
+    "reviews",
+    "flags",
+    "audit_log",
+    "notifications",
+    "quote_allowance_usage",
+    "vendor_daily_stats",
     "shortlist_entries",
 )
-ID_TABLES = ("users", "vendors", "vendor_services", "quote_requests", "invitations", "quotes",
-             "messages", "reviews", "flags", "audit_log", "notifications")
+ID_TABLES = (
+    "users",
+    "vendors",
+    "vendor_services",
+    "quote_requests",
+    "invitations",
+    "quotes",
+    "messages",
+    "reviews",
+    "flags",
+    "audit_log",
+    "notifications",
+)
 CHUNK = 5000
 
 
@@ -121,8 +180,10 @@ def ensure_reference_data() -> tuple[dict[str, int], dict[str, int]]:
             certifications[slug] = cert
         cert.name, cert.description = CERT_NAMES[slug], description
     db.session.flush()
-    return ({slug: c.id for slug, c in categories.items()},
-            {slug: c.id for slug, c in certifications.items()})
+    return (
+        {slug: c.id for slug, c in categories.items()},
+        {slug: c.id for slug, c in certifications.items()},
+    )
 
 
 def read_rates(path: Path = RATES_CSV) -> dict[str, Decimal]:
@@ -154,12 +215,22 @@ def load_demo(vendors: int = 3000, seed: int = DEFAULT_SEED, now: datetime | Non
         password_hash=hash_password(DEMO_PASSWORD),
         first_ids=_first_ids(),
         demo_accounts=DEMO_ACCOUNTS,
+        link=_path,
     )
     tables = builder.build(vendors)
     _write(tables)
     _sync_sequences()
     db.session.commit()
     return _summary(tables, seed, time.perf_counter() - started)
+
+
+def _path(endpoint: str, **values: Any) -> str:
+    """The site path of a page for notification links; the dashboard if the route is gone."""
+    try:
+        with current_app.test_request_context("/"):
+            return url_for(endpoint, **values)
+    except BuildError:
+        return "/dashboard"
 
 
 def _first_ids() -> dict[str, int]:
@@ -199,7 +270,7 @@ def _write(tables: Tables) -> None:
         columns = [c.name for c in table.columns]
         clean = [{c: row[c] for c in columns if c in row} for row in rows]
         for start in range(0, len(clean), CHUNK):
-            db.session.execute(insert(table), clean[start:start + CHUNK])
+            db.session.execute(insert(table), clean[start : start + CHUNK])
 
 
 def _sync_sequences() -> None:
@@ -207,10 +278,12 @@ def _sync_sequences() -> None:
     if db.session.get_bind().dialect.name != "postgresql":
         return
     for name in ID_TABLES:
-        db.session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - fixed names
-            f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
-        ))
+        db.session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608 - fixed names
+                f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+            )
+        )
 
 
 def _summary(t: Tables, seed: int, seconds: float) -> str:

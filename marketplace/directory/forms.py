@@ -11,9 +11,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from marketplace.directory.models import PRICING_MODEL_LABELS, PRICING_MODELS
 from marketplace.directory.services import (
     DESCRIPTION_MAX,
-    LANGUAGES,
     SERVICE_DESCRIPTION_MAX,
     country_choices,
+    language_options,
 )
 from marketplace.forms import choices
 
@@ -44,14 +44,16 @@ class ProfileForm(FlaskForm):
         render_kw={"rows": 8, "maxlength": DESCRIPTION_MAX},
     )
     website = StringField(
-        "Website", description="A full address starting with https://",
+        "Website",
+        description="A full address starting with https://",
         render_kw={"type": "url", "inputmode": "url", "autocomplete": "url"},
     )
     country = SelectField("Country", validate_choice=False)
     city = StringField("City", render_kw={"maxlength": 80})
     founded_year = StringField("Year founded", render_kw={"inputmode": "numeric", "maxlength": 4})
     team_size = StringField(
-        "Team size", description="People working for you, including contractors.",
+        "Team size",
+        description="People working for you, including contractors.",
         render_kw={"inputmode": "numeric"},
     )
     languages = MultiCheckboxField("Languages you work in", validate_choice=False)
@@ -61,9 +63,13 @@ class ProfileForm(FlaskForm):
     hourly_rate_max = StringField("Highest hourly rate", render_kw={"inputmode": "decimal"})
     rate_currency = SelectField("Rate currency", validate_choice=False)
 
-    def set_choices(self, currencies: frozenset[str] | set[str]) -> None:
+    def set_choices(
+        self, currencies: frozenset[str] | set[str], current_languages: list[str] | None = None
+    ) -> None:
         self.country.choices = choices([("", "Choose a country…"), *country_choices()])
-        self.languages.choices = choices((lang, lang) for lang in LANGUAGES)
+        self.languages.choices = choices(
+            (lang, lang) for lang in language_options(current_languages or ())
+        )
         self.rate_currency.choices = choices(currency_choices(currencies))
 
 
@@ -78,7 +84,8 @@ class ServiceForm(FlaskForm):
     )
     currency = SelectField("Currency", validate_choice=False)
     minimum_engagement_months = StringField(
-        "Minimum engagement (months)", description="0 if there is no minimum term.",
+        "Minimum engagement (months)",
+        description="0 if there is no minimum term.",
         render_kw={"inputmode": "numeric"},
     )
     description = TextAreaField(
@@ -87,8 +94,9 @@ class ServiceForm(FlaskForm):
         render_kw={"rows": 5, "maxlength": SERVICE_DESCRIPTION_MAX},
     )
 
-    def set_choices(self, categories: list[tuple[str, str]],
-                    currencies: frozenset[str] | set[str]) -> None:
+    def set_choices(
+        self, categories: list[tuple[str, str]], currencies: frozenset[str] | set[str]
+    ) -> None:
         self.category_id.choices = choices([("", "Choose a category…"), *categories])
         self.pricing_model.choices = choices(
             [("", "Choose a pricing model…")]
@@ -108,4 +116,3 @@ class LogoForm(FlaskForm):
         "remove its metadata.",
         render_kw={"accept": "image/png,image/jpeg,image/webp"},
     )
-

@@ -80,13 +80,70 @@ SORTS: dict[str, str] = {
 }
 DEFAULT_SORT = "rating"
 
-# Languages buyers ask for in back-office work; stored by English name, in this order.
-LANGUAGES: tuple[str, ...] = (
-    "English", "Spanish", "Portuguese", "French", "German", "Italian", "Dutch", "Polish",
-    "Romanian", "Czech", "Hungarian", "Ukrainian", "Russian", "Greek", "Turkish", "Swedish",
-    "Danish", "Norwegian", "Finnish", "Arabic", "Hebrew", "Hindi", "Bengali", "Urdu", "Tamil",
-    "Telugu", "Marathi", "Filipino", "Cebuano", "Malay", "Indonesian", "Vietnamese", "Thai",
-    "Mandarin Chinese", "Cantonese", "Japanese", "Korean", "Afrikaans", "Swahili",
+# Common business languages, stored by English name (the demo data uses the same names).
+LANGUAGES: tuple[str, ...] = tuple(
+    sorted(
+        (
+            "Afrikaans",
+            "Arabic",
+            "Bahasa Indonesia",
+            "Bengali",
+            "Bulgarian",
+            "Cantonese",
+            "Catalan",
+            "Cebuano",
+            "Czech",
+            "Danish",
+            "Dutch",
+            "English",
+            "Estonian",
+            "Filipino",
+            "Finnish",
+            "French",
+            "Georgian",
+            "German",
+            "Greek",
+            "Hausa",
+            "Hebrew",
+            "Hindi",
+            "Hungarian",
+            "Igbo",
+            "Irish",
+            "Italian",
+            "Japanese",
+            "Kannada",
+            "Korean",
+            "Lithuanian",
+            "Malay",
+            "Mandarin",
+            "Marathi",
+            "Norwegian",
+            "Polish",
+            "Portuguese",
+            "Punjabi",
+            "Romanian",
+            "Russian",
+            "Serbian",
+            "Sinhala",
+            "Slovak",
+            "Spanish",
+            "Swahili",
+            "Swedish",
+            "Tamil",
+            "Telugu",
+            "Thai",
+            "Turkish",
+            "Twi",
+            "Ukrainian",
+            "Urdu",
+            "Vietnamese",
+            "Welsh",
+            "Yoruba",
+            "isiXhosa",
+            "isiZulu",
+        ),
+        key=str.casefold,
+    )
 )
 
 NAME_MAX = 120
@@ -172,13 +229,11 @@ def _own_vendor(vendor_user: User) -> Vendor:
 
 @cache
 def _country_names() -> dict[str, str]:
-    return {
-        c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries
-    }
+    return {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
 
 
 def country_name(code: str | None) -> str:
-    """"PH" -> "Philippines"; unknown codes come back as given."""
+    """ "PH" -> "Philippines"; unknown codes come back as given."""
     if not code:
         return ""
     return _country_names().get(code.upper(), code)
@@ -225,7 +280,7 @@ def _whole_or_cents(amount: Decimal, currency: str) -> str:
 
 
 def hourly_rate_label(vendor: Vendor) -> str:
-    """"$15-$25 per hour", "From $15 per hour", or "" when the vendor gives no rate."""
+    """ "$15-$25 per hour", "From $15 per hour", or "" when the vendor gives no rate."""
     low, high, cur = vendor.hourly_rate_min, vendor.hourly_rate_max, vendor.rate_currency
     if low is not None and high is not None:
         if low == high:
@@ -551,8 +606,9 @@ class ProfileInput:
     rate_currency: str = "USD"
 
 
-def _text(errors: dict[str, str], key: str, value: object, max_length: int,
-          multiline: bool = False) -> str:
+def _text(
+    errors: dict[str, str], key: str, value: object, max_length: int, multiline: bool = False
+) -> str:
     try:
         return clean_text(value, max_length=max_length, multiline=multiline)
     except ParseError as exc:
@@ -560,8 +616,9 @@ def _text(errors: dict[str, str], key: str, value: object, max_length: int,
         return ""
 
 
-def _optional_int(errors: dict[str, str], key: str, value: object, *, min_value: int,
-                  max_value: int, label: str) -> int | None:
+def _optional_int(
+    errors: dict[str, str], key: str, value: object, *, min_value: int, max_value: int, label: str
+) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -571,8 +628,9 @@ def _optional_int(errors: dict[str, str], key: str, value: object, *, min_value:
         return None
 
 
-def _optional_money(errors: dict[str, str], key: str, value: object, *,
-                    max_value: Decimal, places: int = 2) -> Decimal | None:
+def _optional_money(
+    errors: dict[str, str], key: str, value: object, *, max_value: Decimal, places: int = 2
+) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -590,14 +648,21 @@ def _currency(errors: dict[str, str], key: str, value: object, known: frozenset[
         return ""
 
 
-def parse_languages(values: Iterable[object]) -> tuple[str, ...]:
-    """Languages from the fixed list, de-duplicated, in the list's order."""
+def language_options(current: Iterable[str] = ()) -> tuple[str, ...]:
+    """The fixed list, plus any language a profile already has (so saving never drops it)."""
+    extra = sorted(set(current) - set(LANGUAGES), key=str.casefold)
+    return (*LANGUAGES, *extra)
+
+
+def parse_languages(values: Iterable[object], current: Iterable[str] = ()) -> tuple[str, ...]:
+    """Languages from the list (or already on the profile), de-duplicated, in list order."""
+    options = language_options(current)
     chosen = set()
     for value in values:
-        if not isinstance(value, str) or value not in LANGUAGES:
+        if not isinstance(value, str) or value not in options:
             raise ParseError("Choose languages from the list.")
         chosen.add(value)
-    return tuple(lang for lang in LANGUAGES if lang in chosen)
+    return tuple(lang for lang in options if lang in chosen)
 
 
 def update_profile(vendor_user: User, data: ProfileInput, now: datetime) -> Vendor:
@@ -621,15 +686,23 @@ def update_profile(vendor_user: User, data: ProfileInput, now: datetime) -> Vend
         errors["country"] = "Choose a country from the list."
     city = _text(errors, "city", data.city, CITY_MAX)
     founded_year = _optional_int(
-        errors, "founded_year", data.founded_year, min_value=FOUNDED_MIN, max_value=now.year,
+        errors,
+        "founded_year",
+        data.founded_year,
+        min_value=FOUNDED_MIN,
+        max_value=now.year,
         label="year",
     )
     team_size = _optional_int(
-        errors, "team_size", data.team_size, min_value=1, max_value=TEAM_SIZE_MAX,
+        errors,
+        "team_size",
+        data.team_size,
+        min_value=1,
+        max_value=TEAM_SIZE_MAX,
         label="number of people",
     )
     try:
-        languages = parse_languages(data.languages)
+        languages = parse_languages(data.languages, current=vendor.languages or ())
     except ParseError as exc:
         errors["languages"] = str(exc)
         languages = ()
@@ -637,8 +710,9 @@ def update_profile(vendor_user: User, data: ProfileInput, now: datetime) -> Vend
     rate_max = _optional_money(errors, "hourly_rate_max", data.hourly_rate_max, max_value=RATE_MAX)
     if rate_min is not None and rate_max is not None and rate_max < rate_min:
         errors["hourly_rate_max"] = "The highest rate cannot be below the lowest rate."
-    currency = _currency(errors, "rate_currency", data.rate_currency or "USD",
-                         current_rates().currencies)
+    currency = _currency(
+        errors, "rate_currency", data.rate_currency or "USD", current_rates().currencies
+    )
     if errors:
         raise FieldErrors(errors)
 
@@ -687,8 +761,9 @@ class _ServiceValues:
     description: str
 
 
-def _parse_service(vendor: Vendor, data: ServiceInput,
-                   editing: VendorService | None) -> _ServiceValues:
+def _parse_service(
+    vendor: Vendor, data: ServiceInput, editing: VendorService | None
+) -> _ServiceValues:
     errors: dict[str, str] = {}
     category: ServiceCategory | None = None
     try:
@@ -707,17 +782,21 @@ def _parse_service(vendor: Vendor, data: ServiceInput,
         errors["pricing_model"] = "Choose how you charge for this service."
     price: Decimal | None = None
     try:
-        price = parse_money(data.indicative_price, max_value=PRICE_MAX, places=4,
-                            allow_zero=False)
+        price = parse_money(data.indicative_price, max_value=PRICE_MAX, places=4, allow_zero=False)
     except ParseError as exc:
         errors["indicative_price"] = str(exc)
     currency = _currency(errors, "currency", data.currency, current_rates().currencies)
     months = _optional_int(
-        errors, "minimum_engagement_months", data.minimum_engagement_months,
-        min_value=0, max_value=ENGAGEMENT_MAX_MONTHS, label="number of months",
+        errors,
+        "minimum_engagement_months",
+        data.minimum_engagement_months,
+        min_value=0,
+        max_value=ENGAGEMENT_MAX_MONTHS,
+        label="number of months",
     )
-    description = _text(errors, "description", data.description, SERVICE_DESCRIPTION_MAX,
-                        multiline=True)
+    description = _text(
+        errors, "description", data.description, SERVICE_DESCRIPTION_MAX, multiline=True
+    )
     if errors:
         raise FieldErrors(errors)
     assert category is not None and price is not None
@@ -755,8 +834,9 @@ def add_service(vendor_user: User, data: ServiceInput, now: datetime) -> VendorS
     return service
 
 
-def update_service(vendor_user: User, service_id: int, data: ServiceInput,
-                   now: datetime) -> VendorService:
+def update_service(
+    vendor_user: User, service_id: int, data: ServiceInput, now: datetime
+) -> VendorService:
     """Change one of the signed-in vendor's services."""
     service = own_service(vendor_user, service_id)
     vendor = service.vendor
@@ -787,8 +867,9 @@ def all_certifications() -> list[Certification]:
     return list(db.session.scalars(select(Certification).order_by(Certification.name)))
 
 
-def claim_certifications(vendor_user: User, certification_ids: Iterable[object],
-                         now: datetime) -> Vendor:
+def claim_certifications(
+    vendor_user: User, certification_ids: Iterable[object], now: datetime
+) -> Vendor:
     """Set the certifications the vendor claims: new ones start as 'claimed' (only an admin
     verifies), unticked ones are dropped, ones already held keep their status and evidence."""
     vendor = _own_vendor(vendor_user)
@@ -843,18 +924,21 @@ def _decode_logo(data: bytes) -> Image.Image:
     try:
         with Image.open(io.BytesIO(data), formats=LOGO_FORMATS) as probe:
             if probe.width * probe.height > LOGO_MAX_PIXELS:
-                raise FieldErrors({"logo": "That image has too many pixels; use one under "
-                                           "5000 \u00d7 5000."})
+                raise FieldErrors(
+                    {"logo": "That image has too many pixels; use one under 5000 \u00d7 5000."}
+                )
             probe.verify()  # structural check; the image must be reopened afterwards
         with Image.open(io.BytesIO(data), formats=LOGO_FORMATS) as img:
             img.load()
             img = ImageOps.exif_transpose(img)  # keep the orientation the camera meant
-            mode = "RGBA" if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info \
-                else "RGB"
+            mode = (
+                "RGBA" if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info else "RGB"
+            )
             converted = img.convert(mode)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise FieldErrors({"logo": "That image has too many pixels; use one under "
-                                   "5000 \u00d7 5000."}) from exc
+        raise FieldErrors(
+            {"logo": "That image has too many pixels; use one under 5000 \u00d7 5000."}
+        ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise FieldErrors({"logo": refuse}) from exc
     converted.thumbnail(LOGO_SIZE, Image.Resampling.LANCZOS)
@@ -949,17 +1033,20 @@ def profile_completeness(vendor: Vendor) -> Completeness:
         (CompletenessItem("logo", "A logo", False), bool(vendor.logo_path)),
         (CompletenessItem("website", "Your website", False), bool(vendor.website)),
         (CompletenessItem("city", "Your city", False), bool(vendor.city)),
-        (CompletenessItem("founded_year", "The year you were founded", False),
-         vendor.founded_year is not None),
+        (
+            CompletenessItem("founded_year", "The year you were founded", False),
+            vendor.founded_year is not None,
+        ),
         (CompletenessItem("team_size", "Your team size", False), vendor.team_size is not None),
-        (CompletenessItem("languages", "The languages you work in", False),
-         bool(vendor.languages)),
+        (CompletenessItem("languages", "The languages you work in", False), bool(vendor.languages)),
         (
             CompletenessItem("hourly_rate_min", "Your hourly rate range", False),
             vendor.hourly_rate_min is not None or vendor.hourly_rate_max is not None,
         ),
-        (CompletenessItem("certifications", "Your certifications", False),
-         bool(vendor.certifications)),
+        (
+            CompletenessItem("certifications", "Your certifications", False),
+            bool(vendor.certifications),
+        ),
     ]
     total = sum(2 if item.required else 1 for item, _ in checks)
     done = sum(2 if item.required else 1 for item, ok in checks if ok)
@@ -980,8 +1067,10 @@ def submit_for_review(vendor_user: User, now: datetime) -> Vendor:
     completeness = profile_completeness(vendor)
     if not completeness.can_submit:
         raise FieldErrors(
-            {item.key: f"Add {item.label[0].lower()}{item.label[1:]} before submitting."
-             for item in completeness.missing_required}
+            {
+                item.key: f"Add {item.label[0].lower()}{item.label[1:]} before submitting."
+                for item in completeness.missing_required
+            }
         )
     # Conditional update: a concurrent moderation decision wins, never silently overwritten.
     result = db.session.execute(
@@ -1003,8 +1092,9 @@ def submit_for_review(vendor_user: User, now: datetime) -> Vendor:
 
 
 def uses_saved_shortlist(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False)
-                and user.role == "buyer")
+    return bool(
+        user is not None and getattr(user, "is_authenticated", False) and user.role == "buyer"
+    )
 
 
 def clean_session_shortlist(raw: object) -> list[int]:
@@ -1012,8 +1102,12 @@ def clean_session_shortlist(raw: object) -> list[int]:
     ids: list[int] = []
     if isinstance(raw, list):
         for item in raw:
-            if isinstance(item, int) and not isinstance(item, bool) and item > 0 \
-                    and item not in ids:
+            if (
+                isinstance(item, int)
+                and not isinstance(item, bool)
+                and item > 0
+                and item not in ids
+            ):
                 ids.append(item)
     return ids[:SHORTLIST_MAX]
 
@@ -1066,8 +1160,7 @@ def _add_saved(user: User, vendor_id: int, now: datetime) -> None:
     db.session.execute(stmt)
 
 
-def add_to_shortlist(user: Any, vendor_id: int, session_ids: list[int],
-                     now: datetime) -> list[int]:
+def add_to_shortlist(user: Any, vendor_id: int, session_ids: list[int], now: datetime) -> list[int]:
     """Add a published vendor; returns the session list to store (unchanged for buyers).
 
     At most ``SHORTLIST_MAX`` vendors; adding one already there changes nothing.

@@ -103,9 +103,9 @@ def _quote_url(vendor_ids: list[int]) -> str | None:
     return None
 
 
-def _next_here() -> str:
-    """Where a POST from this page should come back to (path and query, same site)."""
-    return request.full_path.rstrip("?")
+def _may_shortlist() -> bool:
+    """Visitors and buyers collect vendors; vendors and admins get no shortlist buttons."""
+    return not (current_user.is_authenticated and current_user.role in ("vendor", "admin"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def _listing(template_args: dict[str, Any], endpoint_args: dict[str, Any], **fil
         sorts=services.SORTS,
         shortlisted=set(services.shortlist_ids(current_user, _session_shortlist())),
         endpoint_args=endpoint_args,
-        form=EmptyForm(),
+        form=EmptyForm() if _may_shortlist() else None,
         **template_args,
     )
 
@@ -160,7 +160,8 @@ def country(code: str) -> str | Response:
     if not services.is_country(canonical):
         abort(404)
     if code != canonical:
-        return redirect(url_for("directory.country", code=canonical, **request.args), 301)
+        kept = {k: request.args[k] for k in ("sort", "page") if k in request.args}
+        return redirect(url_for("directory.country", code=canonical, **kept), 301)
     name = services.country_name(canonical)
     return _listing(
         {"country_code": canonical, "heading": f"Outsourcing vendors in {name}"},
@@ -175,10 +176,8 @@ def profile(slug: str) -> str:
     vendor = services.profile_for_viewer(slug, current_user)
     if vendor is None:
         abort(404)
-    if services.record_profile_view(vendor, current_user, utcnow()):
-        db.session.commit()
     owner_view = bool(current_user.is_authenticated and vendor.owner_id == current_user.id)
-    return render_template(
+    page = render_template(
         "directory/profile.html",
         vendor=vendor,
         owner_view=owner_view,
@@ -186,8 +185,21 @@ def profile(slug: str) -> str:
         shortlisted=vendor.id in services.shortlist_ids(current_user, _session_shortlist()),
         quote_url=_quote_url([vendor.id]),
         completeness=services.profile_completeness(vendor) if owner_view else None,
+        review_summary=_review_summary(vendor),
         form=EmptyForm(),
     )
+    if services.record_profile_view(vendor, current_user, utcnow()):
+        db.session.commit()  # after rendering, so the commit does not expire what the page shows
+    return page
+
+
+def _review_summary(vendor: Vendor) -> Any:
+    """Published reviews from the reviews feature, when it is installed (else the page says so)."""
+    if "reviews.vendor_reviews" not in current_app.view_functions:
+        return None
+    from marketplace.reviews.services import profile_reviews
+
+    return profile_reviews(vendor, request.args.get("reviews_page"))
 
 
 @bp.route("/shortlist")
@@ -271,7 +283,7 @@ def _profile_form(vendor: Vendor, currencies: frozenset[str], *, from_request: b
         form.hourly_rate_max.data = services.plain_amount(vendor.hourly_rate_max)
         form.founded_year.data = "" if vendor.founded_year is None else str(vendor.founded_year)
         form.team_size.data = "" if vendor.team_size is None else str(vendor.team_size)
-    form.set_choices(currencies | {vendor.rate_currency})
+    form.set_choices(currencies | {vendor.rate_currency}, vendor.languages)
     return form
 
 
@@ -291,28 +303,27 @@ def _render_editor(
     profile_form: ProfileForm | None = None,
     certifications_form: CertificationsForm | None = None,
     logo_form: LogoForm | None = None,
-    status: int = 200,
-) -> tuple[str, int]:
-    currencies = current_rates().currencies
-    return (
-        render_template(
-            "directory/edit_profile.html",
-            vendor=vendor,
-            form=profile_form or _profile_form(vendor, currencies, from_request=False),
-            certifications_form=certifications_form
-            or _certifications_form(vendor, from_request=False),
-            logo_form=logo_form or LogoForm(formdata=None),
-            empty_form=EmptyForm(formdata=None),
-            cert_statuses={str(vc.certification_id): vc.status for vc in vendor.certifications},
-            completeness=services.profile_completeness(vendor),
-        ),
-        status,
+) -> str:
+    """The editor page; the form that was just posted (with its errors) replaces its blank."""
+    if profile_form is None:
+        profile_form = _profile_form(vendor, current_rates().currencies, from_request=False)
+    if certifications_form is None:
+        certifications_form = _certifications_form(vendor, from_request=False)
+    return render_template(
+        "directory/edit_profile.html",
+        vendor=vendor,
+        form=profile_form,
+        certifications_form=certifications_form,
+        logo_form=logo_form if logo_form is not None else LogoForm(formdata=None),
+        empty_form=EmptyForm(formdata=None),
+        cert_statuses={str(vc.certification_id): vc.status for vc in vendor.certifications},
+        completeness=services.profile_completeness(vendor),
     )
 
 
 @bp.route("/vendor/profile", methods=["GET", "POST"])
 @role_required("vendor")
-def edit_profile() -> tuple[str, int] | Response:
+def edit_profile() -> str | Response:
     """The signed-in vendor edits its own profile (never another's: no id in the URL)."""
     vendor = _own_vendor_or_404()
     if request.method == "GET":
@@ -348,7 +359,7 @@ def edit_profile() -> tuple[str, int] | Response:
 
 @bp.route("/vendor/certifications", methods=["POST"])
 @role_required("vendor")
-def edit_certifications() -> tuple[str, int] | Response:
+def edit_certifications() -> str | Response:
     """Tick the certifications the vendor holds (new ones show as claimed until verified)."""
     vendor = _own_vendor_or_404()
     form = _certifications_form(vendor, from_request=True)
@@ -360,15 +371,17 @@ def edit_certifications() -> tuple[str, int] | Response:
             apply_field_errors(form, errors)
         else:
             db.session.commit()
-            flash("Your certifications are saved. An admin verifies them from your evidence.",
-                  "success")
+            flash(
+                "Your certifications are saved. An admin verifies them from your evidence.",
+                "success",
+            )
             return redirect(url_for("directory.edit_profile") + "#certifications-section")
     return _render_editor(_own_vendor_or_404(), certifications_form=form)
 
 
 @bp.route("/vendor/logo", methods=["POST"])
 @role_required("vendor")
-def upload_logo() -> tuple[str, int] | Response:
+def upload_logo() -> str | Response:
     """Upload a new logo (decoded and re-encoded, never stored as sent)."""
     vendor = _own_vendor_or_404()
     form = LogoForm()
@@ -422,8 +435,11 @@ def submit_for_review() -> Response:
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash("Thank you: your profile is waiting for review. We usually review within one "
-                  "working day and e-mail you the outcome.", "success")
+            flash(
+                "Thank you: your profile is waiting for review. We usually review within one "
+                "working day and e-mail you the outcome.",
+                "success",
+            )
     return redirect(url_for("directory.edit_profile"))
 
 
@@ -497,8 +513,9 @@ def edit_service(service_id: int) -> str | Response:
             db.session.commit()
             flash("The service is saved.", "success")
             return redirect(url_for("directory.edit_profile") + "#services-section")
-    return render_template("directory/service_form.html", form=form, service=service,
-                           vendor=service.vendor)
+    return render_template(
+        "directory/service_form.html", form=form, service=service, vendor=service.vendor
+    )
 
 
 @bp.route("/vendor/services/<int:service_id>/remove", methods=["POST"])

@@ -134,8 +134,9 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
-def send_pending(now: datetime | None = None, transport: Transport | None = None,
-                 limit: int = 100) -> SendReport:
+def send_pending(
+    now: datetime | None = None, transport: Transport | None = None, limit: int = 100
+) -> SendReport:
     """Deliver due mails once each; failures are retried with backoff, recording the error."""
     now = now or utcnow()
     transport = transport or transport_from_config()

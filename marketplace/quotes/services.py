@@ -524,6 +524,9 @@ def publish_request(buyer: User, request: QuoteRequest, now: datetime) -> QuoteR
     ):
         raise WorkflowError("This request is already published.")
     db.session.expire(request, ["status", "published_at"])
+    for invitation in list(request.invitations):
+        if invitation.vendor.status != "published":  # suspended or hidden since it was added
+            request.invitations.remove(invitation)
     for invitation in request.invitations:
         invitation.invited_at = now
         notices.invited(request, invitation)

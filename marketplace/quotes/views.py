@@ -432,6 +432,7 @@ def request_detail(request_id: int) -> str | Response:
         form=EmptyForm(),
         rates_as_of=rates.as_of,
         response_label=response_label,
+        weight_labels=WEIGHT_LABELS,
     )
 
 
@@ -701,6 +702,7 @@ def leads() -> str:
                 )
                 .options(
                     selectinload(Invitation.request).selectinload(QuoteRequest.category),
+                    selectinload(Invitation.request).selectinload(QuoteRequest.buyer),
                     selectinload(Invitation.quotes),
                 )
                 .limit(200)

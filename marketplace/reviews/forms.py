@@ -31,8 +31,9 @@ class ReviewForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField("Your public reply",
-                         description="One reply per review; it cannot be edited.")
+    body = TextAreaField(
+        "Your public reply", description="One reply per review; it cannot be edited."
+    )
 
 
 class ReportForm(FlaskForm):

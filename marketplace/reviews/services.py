@@ -89,9 +89,7 @@ def check_eligibility(buyer: User, request: QuoteRequest) -> Vendor:
     if buyer.role != "buyer" or request.buyer_id != buyer.id:
         raise NotEligible("Only the buyer who posted this request can review it.")
     if request.status != "awarded":
-        raise NotEligible(
-            "You can review a vendor once you have awarded this request to it."
-        )
+        raise NotEligible("You can review a vendor once you have awarded this request to it.")
     vendor = winning_vendor(request)
     if vendor is None:  # awarded without an accepted quote: data we must not trust
         raise NotEligible("This request has no accepted quote to review.")
@@ -101,6 +99,7 @@ def check_eligibility(buyer: User, request: QuoteRequest) -> Vendor:
 
 
 def existing_review(request: QuoteRequest) -> Review | None:
+    """The review written for ``request``, whatever its status."""
     return db.session.execute(
         select(Review).where(Review.request_id == request.id)
     ).scalar_one_or_none()
@@ -113,8 +112,9 @@ def parse_review(data: ReviewInput) -> dict[str, Any]:
     for name in RATING_FIELDS:
         raw = getattr(data, name)
         try:
-            values[name] = parse_int(raw if raw not in (None, "") else None,
-                                     min_value=1, max_value=5, label="rating")
+            values[name] = parse_int(
+                raw if raw not in (None, "") else None, min_value=1, max_value=5, label="rating"
+            )
         except ParseError:
             errors[name] = "Choose a rating from 1 to 5 stars."
     try:
@@ -138,7 +138,11 @@ def parse_review(data: ReviewInput) -> dict[str, Any]:
 
 
 def submit_review(
-    buyer: User, request: QuoteRequest, data: ReviewInput, now: datetime, *,
+    buyer: User,
+    request: QuoteRequest,
+    data: ReviewInput,
+    now: datetime,
+    *,
     auto_publish: bool = False,
 ) -> Review:
     """The buyer reviews the winner of an awarded request; pending unless ``auto_publish``."""
@@ -199,16 +203,29 @@ def _note(value: object, *, required: bool, field_name: str = "reason") -> str:
 def _publish(admin: User | None, review: Review, now: datetime, *, action: str) -> Review:
     before = _transition(review, ("pending",), status="published", published_at=now)
     recompute_vendor_rating(review.vendor_id)
-    record(admin, action, "review", review.id, before={"status": before},
-           after={"status": "published"}, vendor_id=review.vendor_id)
+    record(
+        admin,
+        action,
+        "review",
+        review.id,
+        before={"status": before},
+        after={"status": "published"},
+        vendor_id=review.vendor_id,
+    )
     vendor = db.session.get(Vendor, review.vendor_id)
     if vendor is not None and vendor.owner_id is not None:
-        notify_user(vendor.owner_id, "review.published",
-                    f"A new {review.overall}-star review of {vendor.name} is published.",
-                    link("reviews.vendor_reviews"))
+        notify_user(
+            vendor.owner_id,
+            "review.published",
+            f"A new {review.overall}-star review of {vendor.name} is published.",
+            link("reviews.vendor_reviews"),
+        )
     if review.buyer_id is not None:
-        notify_user(review.buyer_id, "review.published",
-                    "Your review is published. Thank you for helping other buyers.")
+        notify_user(
+            review.buyer_id,
+            "review.published",
+            "Your review is published. Thank you for helping other buyers.",
+        )
     db.session.flush()
     return review
 
@@ -225,11 +242,18 @@ def reject_review(admin: User, review: Review, reason: object, now: datetime) ->
     note = _note(reason, required=True)
     before = _transition(review, ("pending",), status="rejected", moderation_note=note)
     recompute_vendor_rating(review.vendor_id)
-    record(admin, "review.reject", "review", review.id, before={"status": before},
-           after={"status": "rejected"}, reason=note, vendor_id=review.vendor_id)
+    record(
+        admin,
+        "review.reject",
+        "review",
+        review.id,
+        before={"status": before},
+        after={"status": "rejected"},
+        reason=note,
+        vendor_id=review.vendor_id,
+    )
     if review.buyer_id is not None:
-        notify_user(review.buyer_id, "review.rejected",
-                    f"Your review was not published: {note}")
+        notify_user(review.buyer_id, "review.rejected", f"Your review was not published: {note}")
     db.session.flush()
     return review
 
@@ -238,11 +262,18 @@ def hide_review(admin: User, review: Review, reason: object, now: datetime) -> R
     """Admin hides a published (or pending) review; it leaves the profile and the rating."""
     _require_admin(admin)
     note = _note(reason, required=True)
-    before = _transition(review, ("published", "pending"), status="hidden",
-                         moderation_note=note)
+    before = _transition(review, ("published", "pending"), status="hidden", moderation_note=note)
     recompute_vendor_rating(review.vendor_id)
-    record(admin, "review.hide", "review", review.id, before={"status": before},
-           after={"status": "hidden"}, reason=note, vendor_id=review.vendor_id)
+    record(
+        admin,
+        "review.hide",
+        "review",
+        review.id,
+        before={"status": before},
+        after={"status": "hidden"},
+        reason=note,
+        vendor_id=review.vendor_id,
+    )
     db.session.flush()
     return review
 
@@ -333,7 +364,7 @@ def page_number(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return max(value, 1)
     text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 7 else 1
+    return max(int(text), 1) if text.isascii() and text.isdigit() and len(text) < 7 else 1
 
 
 def profile_reviews(vendor: Vendor, page: object = 1, per_page: int = PER_PAGE) -> ReviewSummary:
@@ -350,12 +381,14 @@ def profile_reviews(vendor: Vendor, page: object = 1, per_page: int = PER_PAGE) 
         distribution[int(stars)] = int(n)
     count = sum(distribution.values())
     sums = db.session.execute(
-        select(*(func.coalesce(func.sum(getattr(Review, name)), 0) for name in RATING_FIELDS))
-        .where(*published)
+        select(
+            *(func.coalesce(func.sum(getattr(Review, name)), 0) for name in RATING_FIELDS)
+        ).where(*published)
     ).one()
     averages = {
         name: (Decimal(int(total)) / count).quantize(Decimal("0.1"), ROUND_HALF_UP)
-        if count else None
+        if count
+        else None
         for name, total in zip(RATING_FIELDS, sums, strict=True)
     }
     pages = max(1, -(-count // per_page))
@@ -390,4 +423,3 @@ def reviewable_requests(buyer: User) -> dict[int, Review | None]:
         .where(QuoteRequest.buyer_id == buyer.id, QuoteRequest.status == "awarded")
     ).all()
     return {request_id: review for request_id, review in rows}
-

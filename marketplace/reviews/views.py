@@ -14,7 +14,7 @@ from marketplace.admin import services as moderation
 from marketplace.clock import utcnow
 from marketplace.directory.models import Vendor
 from marketplace.directory.services import vendor_for_user
-from marketplace.extensions import db
+from marketplace.extensions import db, limiter
 from marketplace.forms import apply_field_errors
 from marketplace.parsing import FieldErrors
 from marketplace.quotes.models import QuoteRequest
@@ -41,20 +41,30 @@ def write_review(request_id: int) -> Any:
     try:
         vendor = services.check_eligibility(current_user, quote_request)
     except services.NotEligible as exc:
-        return render_template("reviews/write.html", quote_request=quote_request, vendor=None,
-                               form=None, blocked=str(exc),
-                               review=services.existing_review(quote_request)), 409
+        return render_template(
+            "reviews/write.html",
+            quote_request=quote_request,
+            vendor=None,
+            form=None,
+            blocked=str(exc),
+            review=services.existing_review(quote_request),
+        ), 409
     form = ReviewForm()
     if form.validate_on_submit():
         data = services.ReviewInput(
-            overall=form.overall.data, quality=form.quality.data,
-            communication=form.communication.data, value=form.value.data,
-            timeliness=form.timeliness.data, title=form.title.data, body=form.body.data,
+            overall=form.overall.data,
+            quality=form.quality.data,
+            communication=form.communication.data,
+            value=form.value.data,
+            timeliness=form.timeliness.data,
+            title=form.title.data,
+            body=form.body.data,
         )
         auto = bool(current_app.config["AUTO_PUBLISH_VERIFIED_REVIEWS"])
         try:
-            review = services.submit_review(current_user, quote_request, data, utcnow(),
-                                            auto_publish=auto)
+            review = services.submit_review(
+                current_user, quote_request, data, utcnow(), auto_publish=auto
+            )
         except FieldErrors as errors:
             db.session.rollback()
             apply_field_errors(form, errors)
@@ -64,12 +74,22 @@ def write_review(request_id: int) -> Any:
             return redirect(url_for("accounts.dashboard"))
         else:
             db.session.commit()
-            flash("Thank you: your review is published." if review.status == "published"
-                  else "Thank you: your review will appear once an admin has checked it "
-                  "(usually within a working day).", "success")
+            flash(
+                "Thank you: your review is published."
+                if review.status == "published"
+                else "Thank you: your review will appear once an admin has checked it "
+                "(usually within a working day).",
+                "success",
+            )
             return redirect(url_for("accounts.dashboard"))
-    return render_template("reviews/write.html", quote_request=quote_request, vendor=vendor,
-                           form=form, blocked=None, review=None)
+    return render_template(
+        "reviews/write.html",
+        quote_request=quote_request,
+        vendor=vendor,
+        form=form,
+        blocked=None,
+        review=None,
+    )
 
 
 @bp.route("/reviews/received")
@@ -80,20 +100,30 @@ def vendor_reviews() -> Any:
     return _render_vendor_reviews(vendor)
 
 
-def _render_vendor_reviews(vendor: Vendor | None, failed: tuple[int, ReplyForm] | None = None,
-                           status: int = 200) -> Any:
+def _render_vendor_reviews(
+    vendor: Vendor | None, failed: tuple[int, ReplyForm] | None = None, status: int = 200
+) -> Any:
     summary = None
     if vendor is not None:
         summary = services.profile_reviews(vendor, request.args.get("page"))
     pending = 0
     if vendor is not None:
-        pending = int(db.session.scalar(
-            select(func.count(Review.id)).where(Review.vendor_id == vendor.id,
-                                                Review.status == "pending")
-        ) or 0)
-    return render_template("reviews/received.html", vendor=vendor, summary=summary,
-                           pending=pending, failed=failed,
-                           reply_form=ReplyForm(formdata=None)), status
+        pending = int(
+            db.session.scalar(
+                select(func.count(Review.id)).where(
+                    Review.vendor_id == vendor.id, Review.status == "pending"
+                )
+            )
+            or 0
+        )
+    return render_template(
+        "reviews/received.html",
+        vendor=vendor,
+        summary=summary,
+        pending=pending,
+        failed=failed,
+        reply_form=ReplyForm(formdata=None),
+    ), status
 
 
 @bp.route("/reviews/<int:review_id>/reply", methods=["POST"])
@@ -145,12 +175,18 @@ def _report(target: Vendor | Review, vendor: Vendor, what: str) -> Any:
             db.session.commit()
             flash("Thank you for the report: an admin will look at it.", "success")
             return redirect(back)
-    return render_template("reviews/report.html", form=form, vendor=vendor, what=what,
-                           target=target, back=back)
+    return render_template(
+        "reviews/report.html", form=form, vendor=vendor, what=what, target=target, back=back
+    )
+
+
+def _report_limit() -> str:
+    return str(current_app.config["MESSAGE_RATE_LIMIT"])
 
 
 @bp.route("/report/vendor/<slug>", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_report_limit, methods=["POST"])
 def report_vendor(slug: str) -> Any:
     """Report a published vendor profile to the admins."""
     vendor = db.session.execute(
@@ -163,6 +199,7 @@ def report_vendor(slug: str) -> Any:
 
 @bp.route("/report/review/<int:review_id>", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_report_limit, methods=["POST"])
 def report_review(review_id: int) -> Any:
     """Report a published review to the admins."""
     review = db.session.get(Review, review_id)

@@ -43,4 +43,6 @@ def ensure_command() -> None:
         return
     started = time.perf_counter()
     count = rebuild_index()
-    click.echo(f"Built the search index: {count:,} vendors in {time.perf_counter() - started:.1f} s.")
+    click.echo(
+        f"Built the search index: {count:,} vendors in {time.perf_counter() - started:.1f} s."
+    )

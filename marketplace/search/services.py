@@ -35,7 +35,13 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.search.backend import IndexUnavailable, SearchBackend, SearchError
-from marketplace.search.documents import SearchHit, SearchQuery, SearchResults, Suggestion, VendorDocument
+from marketplace.search.documents import (
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+    Suggestion,
+    VendorDocument,
+)
 from marketplace.search.models import SearchPending
 
 log = logging.getLogger(__name__)
@@ -99,9 +105,7 @@ def vendor_document(vendor: Vendor, usd_per: dict[str, Decimal]) -> VendorDocume
         name=vendor.name,
         tagline=vendor.tagline,
         description=vendor.description,
-        services_text=" ".join(
-            f"{s.category.name}. {s.description}" for s in services
-        ),
+        services_text=" ".join(f"{s.category.name}. {s.description}" for s in services),
         categories=tuple(s.category.slug for s in services),
         category_names=tuple(s.category.name for s in services),
         country=vendor.country,

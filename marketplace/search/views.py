@@ -20,7 +20,7 @@ from marketplace.search.services import search_vendors, suggest
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
-MAX_PAGE = 500
+MAX_PAGE = 50  # the engine returns the first 1,000 hits; narrow the search past that
 SORT_LABELS = {
     "relevance": "Best match",
     "rating": "Highest rated",
@@ -99,8 +99,11 @@ def _labels() -> dict[str, dict[str, str]]:
 
     categories = dict(db.session.execute(select(ServiceCategory.slug, ServiceCategory.name)).all())
     certs = dict(db.session.execute(select(Certification.slug, Certification.name)).all())
-    return {"category": categories, "certification": certs,
-            "country": {c.alpha_2: c.name for c in pycountry.countries}}
+    return {
+        "category": categories,
+        "certification": certs,
+        "country": {c.alpha_2: c.name for c in pycountry.countries},
+    }
 
 
 @bp.route("/search")
@@ -108,16 +111,21 @@ def search_page() -> str:
     """Full-text search with facets, filters, sorting, typo tolerance and did-you-mean."""
     parsed = parse_search_args(request.args)
     results = search_vendors(parsed.query)
-    from marketplace.directory.models import Vendor
     from sqlalchemy.orm import selectinload
 
+    from marketplace.directory.models import Vendor
+
     ids = [hit.id for hit in results.hits]
-    vendors = {
-        v.id: v
-        for v in db.session.scalars(
-            select(Vendor).where(Vendor.id.in_(ids)).options(selectinload(Vendor.services))
-        )
-    } if ids else {}
+    vendors = (
+        {
+            v.id: v
+            for v in db.session.scalars(
+                select(Vendor).where(Vendor.id.in_(ids)).options(selectinload(Vendor.services))
+            )
+        }
+        if ids
+        else {}
+    )
     return render_template(
         "search/search.html",
         parsed=parsed,
@@ -146,10 +154,12 @@ def suggest_endpoint() -> Response:
         return url_for("search.search_page", category=value)
 
     return jsonify(
-        {"suggestions": [
-            {"label": s.label, "kind": s.kind, "value": s.value, "url": link(s.kind, s.value)}
-            for s in items
-        ]}
+        {
+            "suggestions": [
+                {"label": s.label, "kind": s.kind, "value": s.value, "url": link(s.kind, s.value)}
+                for s in items
+            ]
+        }
     )
 
 

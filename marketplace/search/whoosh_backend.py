@@ -9,22 +9,30 @@ Layout under ``base_dir``::
     JOURNAL.lock      guards BUILDING/JOURNAL/CURRENT against a writer racing the swap
     REBUILD.lock      held for the whole rebuild (a dead rebuild releases it with its process)
 
-Whoosh's measured traps shape the code (issue 4): every write is ``with ix.writer(timeout=...)``
-so concurrent processes queue instead of losing updates and a failed write never keeps the
-lock; there is no AsyncWriter (it loses updates silently); one searcher per process is reused
-and replaced by a fresh one when another commit lands (``Searcher.refresh()`` itself is broken
-in whoosh-reloaded 2.7.5: it can return a document twice), and a reader that trips over a file
-removed by a concurrent commit reopens once;
-rate and rating are integers; facet counts are computed from cached posting sets, apart from
-the top-N page search, so highlighting only ever touches the page's hits. User text is never
-handed to Whoosh's query parser: it is tokenised here and turned into ``Term`` queries.
+Whoosh's measured traps (issue 4) and how this module meets them:
+
+- every write is ``with ix.writer(timeout=...)``: concurrent processes queue for the lock instead
+  of losing updates, and a write that raises is cancelled and unlocks; no AsyncWriter;
+- one searcher per process, replaced by a fresh one when a commit lands. Not
+  ``Searcher.refresh()``: in whoosh-reloaded 2.7.5 its reader reuse keeps merged-away segments
+  and stale deletions (measured here: an updated document came back twice);
+- a read that trips over a file a concurrent commit removed reopens once, then reports
+  :class:`IndexUnavailable`;
+- rate and rating are integer fields;
+- totals and facet counts come from cached posting sets, and only the requested page is
+  highlighted, hit by hit.
+
+User text is never given to Whoosh's query parser: it is tokenised here and turned into
+``Term`` queries, so ``name:*`` or ``rate:[a TO`` are just words.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import gc
+import heapq
 import html
 import json
 import logging
@@ -42,7 +50,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from whoosh import fields, sorting
+from whoosh import fields, matching, sorting
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import (
@@ -54,7 +62,8 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
-from whoosh.highlight import ContextFragmenter, Formatter, get_text, highlight
+from whoosh.lang.porter import stem as porter_stem
+from whoosh.query.compound import DefaultOr
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 from whoosh.support.levenshtein import damerau_levenshtein
@@ -106,6 +115,9 @@ CORRECT_MIN_CHARS = 4
 CORRECT_MAX_EDITS = 2
 SUGGEST_MIN_CHARS = 2
 SNIPPET_CHARS = 180
+SNIPPET_LEAD_CHARS = 60
+#: Highlighting looks at the start of a text only: the snippet shows the first match anyway.
+HIGHLIGHT_SCAN_CHARS = 4000
 #: Query-time boosts per text field: tuning them needs no reindex. Name matches dominate.
 FIELD_BOOSTS: dict[str, float] = {
     "name": 6.0,
@@ -122,6 +134,7 @@ SNIPPET_FIELDS = ("description", "services", "tagline")
 # "IT services" and "US" are real queries in this domain; Whoosh's list would drop them.
 _STOPLIST = frozenset(STOP_WORDS - {"it", "us"})
 _SLUG_RE = re.compile(r"[^a-z0-9-]+")
+_TOKEN_RE = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's RegexTokenizer default
 _TRAILING = " \t\r\n.,;:!?)]}\"'"
 
 # Reader-side failures that a reopen can cure (a commit removed a segment file under us) and
@@ -162,9 +175,10 @@ def build_schema() -> fields.Schema:
         location=fields.TEXT(**text),
         certifications=fields.TEXT(**text),
         languages=fields.TEXT(**text),
-        words=fields.TEXT(analyzer=WORDS_ANALYZER, phrase=False),
-        name_ac=fields.TEXT(analyzer=PLAIN_ANALYZER, phrase=False),
-        category_label=fields.TEXT(analyzer=LINE_ANALYZER, phrase=False),
+        # Lookup-only fields (vocabulary, autocomplete): not scorable, so no length bookkeeping.
+        words=fields.KEYWORD(analyzer=WORDS_ANALYZER),
+        name_ac=fields.KEYWORD(analyzer=PLAIN_ANALYZER),
+        category_label=fields.KEYWORD(analyzer=LINE_ANALYZER),
         # Facets and filters: exact values, one term each.
         category=fields.KEYWORD(lowercase=False, commas=False, scorable=False),
         country=fields.ID(),
@@ -187,6 +201,11 @@ def _slug(value: str) -> str:
 
 def _country(value: str) -> str:
     return value.strip().upper()[:2]
+
+
+def _int32(value: int) -> int:
+    """Clamp into the 32-bit numeric fields: an absurd value must not fail the whole batch."""
+    return max(0, min(int(value), RATE_UNKNOWN - 1))
 
 
 def _fields(doc: VendorDocument) -> dict[str, Any]:
@@ -228,9 +247,9 @@ def _fields(doc: VendorDocument) -> dict[str, Any]:
         ),
         "category": " ".join(categories),
         "certification": " ".join(certs),
-        "rate": doc.rate_min_cents if doc.rate_min_cents is not None else RATE_UNKNOWN,
-        "rating": doc.rating_x100 or 0,
-        "review_count": doc.review_count,
+        "rate": _int32(doc.rate_min_cents) if doc.rate_min_cents is not None else RATE_UNKNOWN,
+        "rating": _int32(doc.rating_x100 or 0),
+        "review_count": _int32(doc.review_count),
         "verified": bool(doc.verified),
         "plan": doc.plan,
         "status": doc.status,
@@ -239,9 +258,9 @@ def _fields(doc: VendorDocument) -> dict[str, Any]:
         values["country"] = _country(doc.country)
     rate_max = doc.rate_max_cents if doc.rate_max_cents is not None else doc.rate_min_cents
     if rate_max is not None:
-        values["rate_max"] = rate_max
+        values["rate_max"] = _int32(rate_max)
     if doc.team_size is not None:
-        values["team_size"] = doc.team_size
+        values["team_size"] = _int32(doc.team_size)
     return values
 
 
@@ -257,7 +276,8 @@ def _doc_from_json(data: dict[str, Any]) -> VendorDocument:
         "certification_names",
         "languages",
     }
-    return VendorDocument(**{k: tuple(v) if k in tuples else v for k, v in data.items()})
+    values: dict[str, Any] = {k: tuple(v) if k in tuples else v for k, v in data.items()}
+    return VendorDocument(**values)
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -328,30 +348,45 @@ def _shorten(text: str, limit: int = SNIPPET_CHARS) -> str:
     return cut + "\u2026"
 
 
-class _MarkFormatter(Formatter):
-    """Escapes everything and wraps matched words in ``<mark>``: snippets are safe HTML."""
+@functools.lru_cache(maxsize=50_000)
+def _stem_word(word: str) -> str:
+    return str(porter_stem(word))
 
-    between = " \u2026 "
 
-    def _text(self, text: str) -> str:
-        return html.escape(text)
+def _highlight(text: str, stems: frozenset[str]) -> str | None:
+    """A snippet of ``text`` around its first matched word, matches in ``<mark>``, all escaped.
 
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{html.escape(get_text(text, token, replace))}</mark>"
-
-    def format_fragment(self, fragment: Any, replace: bool = False) -> str:
-        text = fragment.text
-        # Fragments start at a token: take back the punctuation glued to it ("<b>Fast").
-        start = fragment.startchar
-        while start > 0 and fragment.startchar - start < 20 and not text[start - 1].isspace():
-            start -= 1
-        body = html.escape(text[start : fragment.startchar])
-        body += super().format_fragment(fragment, replace)
-        head, tail = text[:start], text[fragment.endchar :]
-        # Ellipses only where words were cut off, not for a trailing full stop.
-        prefix = "\u2026" if head.strip() else ""
-        suffix = "\u2026" if tail.strip(_TRAILING) else html.escape(tail)
-        return prefix + " ".join((body + suffix).split())
+    Whoosh's highlighter runs the full analyser over every token of the text (about 2 ms a
+    hit); this scans tokens with one regex and stems only words that could match.
+    """
+    prefixes = {stem[:3] for stem in stems}
+    spans = []
+    for m in _TOKEN_RE.finditer(text, 0, HIGHLIGHT_SCAN_CHARS):
+        word = m.group().lower().translate(accent_map)
+        if word[:3] in prefixes and _stem_word(word) in stems:
+            spans.append(m.span())
+    if not spans:
+        return None
+    first_start, first_end = spans[0]
+    start = max(0, first_start - SNIPPET_LEAD_CHARS)
+    if start:
+        space = text.find(" ", start, first_start)  # begin on a word boundary
+        start = space + 1 if space != -1 else first_start
+    end = min(len(text), max(start + SNIPPET_CHARS, first_end))
+    if end < len(text):
+        space = text.rfind(" ", first_end, end)
+        end = space if space != -1 else end
+    parts, pos = [], start
+    for a, b in spans:
+        if a >= pos and b <= end:
+            parts += [html.escape(text[pos:a]), "<mark>", html.escape(text[a:b]), "</mark>"]
+            pos = b
+    parts.append(html.escape(text[pos:end]))
+    tail = text[end:]
+    # Ellipses only where words were cut off, not for a trailing full stop.
+    parts.append("\u2026" if tail.strip(_TRAILING) else html.escape(tail))
+    prefix = "\u2026" if text[:start].strip() else ""
+    return prefix + " ".join("".join(parts).split())
 
 
 @contextlib.contextmanager
@@ -433,21 +468,65 @@ class _Cache:
     all_docs: set[int] | None = None
     facets: dict[str, dict[str, set[int]]] = field(default_factory=dict)
     filters: OrderedDict[str, set[int]] = field(default_factory=OrderedDict)
+    terms: OrderedDict[tuple[str, str], set[int]] = field(default_factory=OrderedDict)
+    columns: dict[str, list[int]] = field(default_factory=dict)
     vocab: dict[str, dict[int, list[tuple[str, int]]]] = field(default_factory=dict)
     categories: list[tuple[str, str, tuple[str, ...]]] | None = None
 
 
 @dataclass
 class _TextPlan:
+    """The user's words as queries: one clause per word, each a union of (field, stem) terms."""
+
     clauses: list[wq.Query]
-    stems: set[str]
+    clause_terms: list[list[tuple[str, str]]]
+    stems: frozenset[str]
 
     def query(self, require_all: bool) -> wq.Query | None:
         if not self.clauses:
             return None
         if len(self.clauses) == 1:
             return self.clauses[0]
-        return wq.And(self.clauses) if require_all else wq.Or(self.clauses)
+        return wq.And(self.clauses) if require_all else _union(self.clauses)
+
+
+def _union(queries: list[wq.Query]) -> wq.Query:
+    # A tree of union matchers, not Whoosh's default for small indexes (which reads and scores
+    # every posting up front): the top-N collector can then skip blocks that cannot rank.
+    return DefaultOr(queries)
+
+
+class _DocSet(wq.Query):  # type: ignore[misc]  # whoosh is untyped
+    """Matches a precomputed set of (global) docnums with score 0, as a clause of an And."""
+
+    def __init__(self, docs: set[int], top: Searcher) -> None:
+        self.docs = docs
+        self.boost = 1.0
+        self._offsets = {id(sub.reader()): offset for sub, offset in top.leaf_searchers()}
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        return f"_DocSet({len(self.docs)} docs)"
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return len(self.docs)
+
+    def estimate_min_size(self, ixreader: Any) -> int:
+        return len(self.docs)
+
+    def matcher(self, searcher: Searcher, context: Any = None) -> Any:
+        # Called once per segment with that segment's searcher: translate to local docnums.
+        offset = self._offsets.get(id(searcher.reader()), 0)
+        end = offset + searcher.reader().doc_count_all()
+        ids = sorted(d - offset for d in self.docs if offset <= d < end)
+        if not ids:
+            return matching.NullMatcher()
+        return matching.ListMatcher(ids, weights=[0.0] * len(ids))
 
 
 _Op = VendorDocument | int  # a document to upsert, or the id of one to remove
@@ -512,7 +591,10 @@ class WhooshBackend:
 
         Searches keep using the old directory until the swap. Updates that other processes
         make meanwhile go to the old index *and* a journal, replayed into the new index
-        before the swap, so a rebuild never loses a concurrent change.
+        before the swap, so a rebuild never loses a concurrent change. Pass a lazy iterable
+        (a generator reading the database): a change committed after ``docs`` was read but
+        before this call started would otherwise be missing until the next update or sync.
+        Ids should be unique; a repeated id keeps its first document.
         """
         self.base_dir.mkdir(parents=True, exist_ok=True)
         run_fd = _try_flock(self.base_dir / REBUILD_LOCK, timeout=0.5)
@@ -627,19 +709,20 @@ class WhooshBackend:
     def _search(self, s: Searcher, q: SearchQuery) -> SearchResults:
         words = _query_words(q.text)
         plan = self._text_plan(s, words)
-        filters = self._filter_sets(s, q)
+        filter_queries = self._filter_queries(q)
+        filters = {name: self._cached_docs(s, fq) for name, fq in filter_queries.items()}
 
         text_query = plan.query(require_all=True)
-        text_docs = self._docs(s, text_query) if text_query is not None else self._all_docs(s)
+        text_docs = self._text_docs(s, plan, require_all=True)
         matched = _intersect(text_docs, filters.values())
         relaxed = False
         if not matched and len(plan.clauses) > 1:
             # Nobody matched every word: show vendors matching some, best first.
-            any_word = plan.query(require_all=False)
-            any_docs = self._docs(s, any_word) if any_word is not None else set()
+            any_docs = self._text_docs(s, plan, require_all=False)
             any_matched = _intersect(any_docs, filters.values())
             if any_matched:
-                text_query, text_docs, matched, relaxed = any_word, any_docs, any_matched, True
+                text_query = plan.query(require_all=False)
+                text_docs, matched, relaxed = any_docs, any_matched, True
 
         def without(own: str) -> set[int]:
             if own not in filters:
@@ -654,7 +737,7 @@ class WhooshBackend:
             # Certifications must all be held, so each count is what clicking it would give.
             "certification": self._facet_counts(s, "certification", matched),
         }
-        hits = self._page(s, q, text_query, plan, matched)
+        hits = self._page(s, q, text_query, plan, matched, narrowed=len(matched) < len(text_docs))
         return SearchResults(
             hits=hits,
             total=len(matched),
@@ -669,6 +752,7 @@ class WhooshBackend:
         """One clause per word: its exact stem OR'ed with one-edit neighbours (lower boost)."""
         reader = s.reader()
         clauses: list[wq.Query] = []
+        clause_terms: list[list[tuple[str, str]]] = []
         all_stems: set[str] = set()
         for word in words:
             exact = _stems(word.text)
@@ -690,9 +774,34 @@ class WhooshBackend:
                     for stem in sorted(fuzzy)
                     if (fieldname, stem) in reader
                 ]
-            clauses.append(wq.Or(terms) if terms else wq.NullQuery)
+            clauses.append(_union(terms) if terms else wq.NullQuery)
+            clause_terms.append([(t.fieldname, t.text) for t in terms])
             all_stems |= exact | fuzzy
-        return _TextPlan(clauses, all_stems)
+        return _TextPlan(clauses, clause_terms, frozenset(all_stems))
+
+    def _text_docs(self, s: Searcher, plan: _TextPlan, require_all: bool) -> set[int]:
+        """Documents matching the words, from cached per-term posting sets (no scoring)."""
+        if not plan.clause_terms:
+            return self._all_docs(s)
+        per_word = [
+            set().union(*(self._term_docs(s, term) for term in terms)) if terms else set()
+            for terms in plan.clause_terms
+        ]
+        if require_all:
+            return _intersect(per_word[0], per_word[1:])
+        return set().union(*per_word)
+
+    def _term_docs(self, s: Searcher, term: tuple[str, str]) -> set[int]:
+        cache = self._cache.terms
+        docs = cache.get(term)
+        if docs is None:
+            docs = self._docs(s, wq.Term(*term))
+            cache[term] = docs
+            if len(cache) > 512:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(term)
+        return docs
 
     def _neighbours(self, s: Searcher, word: str) -> list[str]:
         """Vocabulary words one edit (incl. transposition) from ``word``, most frequent first."""
@@ -743,8 +852,9 @@ class WhooshBackend:
             out = out[: word.start] + fix + out[word.end :]
         return " ".join(out.split())
 
-    def _filter_sets(self, s: Searcher, q: SearchQuery) -> dict[str, set[int]]:
-        """Docnum sets for each active filter, keyed by filter name (cached per generation)."""
+    @staticmethod
+    def _filter_queries(q: SearchQuery) -> dict[str, wq.Query]:
+        """A query per active filter, keyed by filter name (status is always one)."""
         queries: dict[str, wq.Query] = {"status": wq.Term("status", PUBLISHED)}
         categories = sorted({_slug(c) for c in q.categories} - {""})
         if categories:
@@ -770,7 +880,7 @@ class WhooshBackend:
             queries["team_size"] = wq.NumericRange("team_size", q.team_size_min, q.team_size_max)
         if q.verified_only:
             queries["verified"] = wq.Term("verified", True)
-        return {name: self._cached_docs(s, query) for name, query in queries.items()}
+        return queries
 
     def _cached_docs(self, s: Searcher, query: wq.Query) -> set[int]:
         key = repr(query)
@@ -814,59 +924,69 @@ class WhooshBackend:
         text_query: wq.Query | None,
         plan: _TextPlan,
         matched: set[int],
+        narrowed: bool,
     ) -> list[SearchHit]:
-        """Top-N search restricted to ``matched``; only these hits are highlighted."""
+        """The requested page of ``matched``; only its hits are highlighted.
+
+        Relevance is Whoosh's scored top-N search; the other orders sort the matched docnums
+        by cached integer columns, far cheaper than Whoosh's sorting collector in Python.
+        """
         start = (q.page - 1) * q.per_page
         window = min(q.page * q.per_page, MAX_RESULT_WINDOW, len(matched))
         if start >= window:
             return []
-        results = s.search(
-            text_query if text_query is not None else wq.Every(),
-            filter=matched,
-            limit=window,
-            sortedby=self._sort_facets(q.sort, scored=text_query is not None),
-            terms=False,
-        )
+        if q.sort == "relevance" and text_query is not None:
+            # Filters narrow the text matches: intersect with them inside the query, so only
+            # the survivors are scored (Whoosh's filter= visits and scores every text match).
+            query = wq.And([text_query, _DocSet(matched, s)]) if narrowed else text_query
+            results = s.search(query, limit=window, terms=False)
+            ranked = [(hit.docnum, float(hit.score or 0.0)) for hit in results[start:window]]
+        else:
+            top = heapq.nsmallest(window, matched, key=self._sort_key(s, q.sort))
+            ranked = [(docnum, 0.0) for docnum in top[start:]]
         hits = []
-        for hit in results[start:window]:
-            stored = hit.fields()
+        for docnum, score in ranked:
+            stored = s.stored_fields(docnum)
             hits.append(
                 SearchHit(
                     id=int(stored["id"]),
                     slug=stored.get("slug", ""),
                     name=stored.get("name", ""),
-                    # With a sort key Whoosh's hit.score is that key, not a relevance score.
-                    score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
+                    score=score,
                     snippet_html=self._snippet(stored, plan.stems),
                 )
             )
         return hits
 
-    @staticmethod
-    def _sort_facets(sort: str, scored: bool) -> list[sorting.FacetType] | None:
-        by_score = [sorting.ScoreFacet()] if scored else []
-        rating = sorting.FieldFacet("rating", reverse=True)
-        reviews = sorting.FieldFacet("review_count", reverse=True)
-        if sort == "rating":
-            return [rating, reviews, *by_score]
+    def _sort_key(self, s: Searcher, sort: str) -> Callable[[int], tuple[int, ...]]:
+        """Sort key over docnums; the docnum last keeps pages stable between requests."""
+        rating = self._column(s, "rating")
+        reviews = self._column(s, "review_count")
         if sort == "rate":
-            return [sorting.FieldFacet("rate"), rating, *by_score]
+            rate = self._column(s, "rate")
+            return lambda d: (rate[d], -rating[d], d)
         if sort == "reviews":
-            return [reviews, rating, *by_score]
-        # Relevance without words to be relevant to: best-rated first.
-        return None if scored else [rating, reviews]
+            return lambda d: (-reviews[d], -rating[d], d)
+        # "rating", and "relevance" without words to be relevant to: best rated first.
+        return lambda d: (-rating[d], -reviews[d], d)
+
+    def _column(self, s: Searcher, fieldname: str) -> list[int]:
+        values = self._cache.columns.get(fieldname)
+        if values is None:
+            reader = s.reader().column_reader(fieldname)
+            values = [int(v) for v in reader]
+            if len(values) != s.doc_count_all():  # a segment without the column
+                values = [int(reader[d]) for d in range(s.doc_count_all())]
+            self._cache.columns[fieldname] = values
+        return values
 
     @staticmethod
-    def _snippet(stored: dict[str, Any], stems: set[str]) -> str:
+    def _snippet(stored: dict[str, Any], stems: frozenset[str]) -> str:
         if stems:
-            fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
             for fieldname in SNIPPET_FIELDS:
-                text = stored.get(fieldname) or ""
-                if not text:
-                    continue
-                snippet = highlight(text, stems, STEM_ANALYZER, fragmenter, _MarkFormatter(), top=2)
+                snippet = _highlight(stored.get(fieldname) or "", stems)
                 if snippet:
-                    return str(snippet)
+                    return snippet
         return html.escape(_shorten(stored.get("tagline") or stored.get("description") or ""))
 
     # --- autocomplete ------------------------------------------------------------------------
@@ -919,6 +1039,10 @@ class WhooshBackend:
     # --- writing -----------------------------------------------------------------------------
 
     def _write(self, ops: list[_Op]) -> None:
+        # One writer cannot see its own buffered documents: a vendor twice in one batch
+        # would be added twice. The last change to each vendor wins.
+        latest = {(op if isinstance(op, int) else op.id): op for op in ops}
+        ops = list(latest.values())
         if not ops:
             return
         path = self.base_dir / self._route_write(ops)

@@ -37,8 +37,13 @@ def link_in(mail: OutboxEmail) -> str:
 def register(client, role="buyer", email="ana@acme.example", password="a long passphrase"):
     return client.post(
         "/register",
-        data={"role": role, "company": "Acme Corp", "display_name": "Ana Lima",
-              "email": email, "password": password},
+        data={
+            "role": role,
+            "company": "Acme Corp",
+            "display_name": "Ana Lima",
+            "email": email,
+            "password": password,
+        },
     )
 
 
@@ -62,15 +67,23 @@ def test_vendor_sign_up_creates_a_draft_profile_they_own(app, client):
     with app.app_context():
         user = db.session.scalars(select(User).where(User.email_key == "sales@bpo.example")).one()
         vendor = db.session.scalars(select(Vendor).where(Vendor.owner_id == user.id)).one()
-        assert vendor.status == "draft" and vendor.name == "Acme Corp" and vendor.slug == "acme-corp"
+        assert (
+            vendor.status == "draft" and vendor.name == "Acme Corp" and vendor.slug == "acme-corp"
+        )
     assert b"private draft" in client.get("/dashboard").data
 
 
 def test_sign_up_cannot_grant_admin_or_extra_fields(app, client):
     response = client.post(
         "/register",
-        data={"role": "admin", "company": "X", "display_name": "Y", "email": "x@y.example",
-              "password": "a long passphrase", "email_verified_at": "2020-01-01"},
+        data={
+            "role": "admin",
+            "company": "X",
+            "display_name": "Y",
+            "email": "x@y.example",
+            "password": "a long passphrase",
+            "email_verified_at": "2020-01-01",
+        },
     )
     assert response.status_code == 200
     with app.app_context():
@@ -87,8 +100,14 @@ def test_sign_up_cannot_grant_admin_or_extra_fields(app, client):
     ],
 )
 def test_sign_up_errors_show_beside_the_field_and_keep_the_input(client, field, value, message):
-    data = {"role": "buyer", "company": "Acme <b>Corp</b>", "display_name": "Ana Lima",
-            "email": "ana@acme.example", "password": "a long passphrase", field: value}
+    data = {
+        "role": "buyer",
+        "company": "Acme <b>Corp</b>",
+        "display_name": "Ana Lima",
+        "email": "ana@acme.example",
+        "password": "a long passphrase",
+        field: value,
+    }
     response = client.post("/register", data=data)
     assert response.status_code == 200
     assert message in response.data
@@ -130,9 +149,13 @@ def test_inactive_users_cannot_sign_in(app, client):
 
 @pytest.mark.parametrize(
     ("target", "expected"),
-    [("/account", "/account"), ("https://evil.example/x", "/dashboard"),
-     ("//evil.example", "/dashboard"), ("/\\evil.example", "/dashboard"),
-     ("javascript:alert(1)", "/dashboard")],
+    [
+        ("/account", "/account"),
+        ("https://evil.example/x", "/dashboard"),
+        ("//evil.example", "/dashboard"),
+        ("/\\evil.example", "/dashboard"),
+        ("javascript:alert(1)", "/dashboard"),
+    ],
 )
 def test_next_redirect_stays_on_the_site(app, client, target, expected):
     with app.app_context():
@@ -162,9 +185,12 @@ def test_password_reset_link_works_once_and_signs_out_other_sessions(app, client
     assert other.get("/dashboard").status_code == 302  # the old session died
     reused = client.post(path, data={"password": "yet another passphrase"}, follow_redirects=True)
     assert b"already been used" in reused.data
-    assert client.post(
-        "/login", data={"email": "r@acme.example", "password": "a brand new passphrase"}
-    ).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"email": "r@acme.example", "password": "a brand new passphrase"}
+        ).status_code
+        == 302
+    )
 
 
 def test_reset_for_unknown_email_says_the_same_and_sends_nothing(app, client):
@@ -199,8 +225,9 @@ def test_change_password_keeps_this_session_and_kills_others(app, client):
     other = app.test_client()
     other.post("/login", data={"email": "c@acme.example", "password": PASSWORD})
 
-    wrong = client.post("/account/password",
-                        data={"current_password": "nope", "new_password": "another passphrase"})
+    wrong = client.post(
+        "/account/password", data={"current_password": "nope", "new_password": "another passphrase"}
+    )
     assert b"not your current password" in wrong.data
     response = client.post(
         "/account/password",
@@ -253,8 +280,11 @@ def test_each_role_sees_its_own_dashboard(app, client, role):
         db.session.commit()
         login(client, user)
     page = client.get("/dashboard").data
-    heading = {"buyer": b"Your requests", "vendor": b"Your profile and leads",
-               "admin": b"Moderation"}[role]
+    heading = {
+        "buyer": b"Your requests",
+        "vendor": b"Your profile and leads",
+        "admin": b"Moderation",
+    }[role]
     assert heading in page
 
 

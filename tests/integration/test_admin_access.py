@@ -18,8 +18,19 @@ from tests.conftest import login
 from tests.fixtures.factories import create_user, create_vendor
 from tests.fixtures.trust import create_awarded_request, create_review, ref
 
-REASON = {"reason": "Breaks the listing rules.", "message": "Add prices to your services.",
-          "note": "Checked and acted on.", "action": "dismiss", "evidence_note": "Seen."}
+REASON = {
+    "reason": "Breaks the listing rules.",
+    "message": "Add prices to your services.",
+    "note": "Checked and acted on.",
+    "action": "dismiss",
+    "evidence_note": "Seen.",
+}
+
+
+@pytest.fixture
+def app(sqlite_app):
+    """HTTP behaviour, not database behaviour: SQLite is enough (services run on both)."""
+    return sqlite_app
 
 
 @pytest.fixture
@@ -30,17 +41,24 @@ def world(app):
         published = create_vendor("Live Co", status="published", certifications=("soc-2",))
         suspended = create_vendor("Paused Co", status="suspended")
         review = create_review(create_awarded_request(create_user("buyer"), published))
-        shown = create_review(create_awarded_request(create_user("buyer"), published),
-                              status="published")
-        flag = services.flag_target(create_user("buyer"), published,
-                                    "Their certificate is fake.", utcnow())
+        shown = create_review(
+            create_awarded_request(create_user("buyer"), published), status="published"
+        )
+        flag = services.flag_target(
+            create_user("buyer"), published, "Their certificate is fake.", utcnow()
+        )
         cert_id = published.certifications[0].certification_id
         world = {
             "admin": ref(create_user("admin")),
             "buyer": ref(create_user("buyer")),
             "vendor": ref(published.owner),
-            "pending": pending.id, "published": published.id, "suspended": suspended.id,
-            "review": review.id, "shown": shown.id, "flag": flag.id, "cert": cert_id,
+            "pending": pending.id,
+            "published": published.id,
+            "suspended": suspended.id,
+            "review": review.id,
+            "shown": shown.id,
+            "flag": flag.id,
+            "cert": cert_id,
         }
         db.session.commit()
         return world
@@ -64,8 +82,14 @@ def _posts(w):
 
 
 def _gets(w):
-    return ["/admin/queue", "/admin/queue?tab=flags", "/admin/vendors",
-            f"/admin/vendors/{w['published']}", "/admin/audit", "/admin/audit.csv"]
+    return [
+        "/admin/queue",
+        "/admin/queue?tab=flags",
+        "/admin/vendors",
+        f"/admin/vendors/{w['published']}",
+        "/admin/audit",
+        "/admin/audit.csv",
+    ]
 
 
 def _state(app):
@@ -74,8 +98,11 @@ def _state(app):
             sorted(db.session.execute(select(Vendor.id, Vendor.status)).all()),
             sorted(db.session.execute(select(Review.id, Review.status)).all()),
             sorted(db.session.execute(select(Flag.id, Flag.status)).all()),
-            sorted(db.session.execute(select(VendorCertification.vendor_id,
-                                             VendorCertification.status)).all()),
+            sorted(
+                db.session.execute(
+                    select(VendorCertification.vendor_id, VendorCertification.status)
+                ).all()
+            ),
             db.session.scalar(select(func.count(AuditLog.id))),
         )
 
@@ -124,10 +151,13 @@ def test_admin_performs_the_actions_over_http(app, world):
         assert db.session.scalar(select(func.count(AuditLog.id))) == 8
 
 
-@pytest.mark.parametrize(("path", "data"), [
-    ("reject", {"reason": "No such company in the registry."}),
-    ("request-changes", {"message": "Add at least one priced service."}),
-])
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("reject", {"reason": "No such company in the registry."}),
+        ("request-changes", {"message": "Add at least one priced service."}),
+    ],
+)
 def test_admin_rejects_or_asks_for_changes_over_http(app, world, path, data):
     client = app.test_client()
     login(client, world["admin"])
@@ -146,6 +176,7 @@ def test_conflicting_action_is_shown_not_applied(app, world):
     assert b"cannot be changed this way" in response.data
     again = client.post(f"/admin/reviews/{world['shown']}/publish")
     assert again.status_code == 422
+    assert b"This review is published now" in again.data  # flashed: not on the queue page
 
 
 def test_review_rejection_without_reason_keeps_the_review_pending(app, world):
@@ -171,6 +202,7 @@ def test_admin_pages_render_their_items(app, world):
     assert b"SOC-2" in certs.data
     detail = client.get(f"/admin/vendors/{world['published']}")
     assert detail.status_code == 200 and b"Suspend" in detail.data
+    assert b"Hide the review" in detail.data and b"Moderate it in the queue" in detail.data
     found = client.get("/admin/vendors?q=paused&status=suspended")
     assert b"Paused Co" in found.data and b"Live Co" not in found.data
     assert client.get("/admin/vendors/999999").status_code == 404
@@ -183,6 +215,7 @@ def test_certification_expiry_errors_show_on_the_vendor_page(app, world):
     past = (date.today() - timedelta(days=1)).isoformat()
     response = client.post(
         f"/admin/vendors/{world['published']}/certifications/{world['cert']}/verify",
-        data={"evidence_note": "", "expires_on": past})
+        data={"evidence_note": "", "expires_on": past},
+    )
     assert response.status_code == 422
     assert b"That date has passed" in response.data

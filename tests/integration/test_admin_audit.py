@@ -50,9 +50,11 @@ def test_csv_cells_that_look_like_formulas_get_a_leading_apostrophe(value, expec
 
 def test_no_code_path_updates_or_deletes_audit_rows():
     offenders = []
-    pattern = re.compile(r"(update|delete)\(\s*AuditLog|AuditLog\)\.(update|delete)|"
-                         r"delete\(\s*entry|audit_log\s+set|delete\s+from\s+audit_log",
-                         re.IGNORECASE)
+    pattern = re.compile(
+        r"(update|delete)\(\s*AuditLog|AuditLog\)\.(update|delete)|"
+        r"delete\(\s*entry|audit_log\s+set|delete\s+from\s+audit_log",
+        re.IGNORECASE,
+    )
     for path in PACKAGE.rglob("*.py"):
         if path.name == "audit_trigger.py":
             continue
@@ -77,9 +79,15 @@ def log(app):
             (None, "review.auto_publish", "review", 8, base + timedelta(days=4)),
         ]
         for actor, action, target_type, target_id, when in rows:
-            entry = record(actor, action, target_type, target_id,
-                           before={"status": "a"}, after={"status": "b"},
-                           reason="=1+1 and, a comma")
+            entry = record(
+                actor,
+                action,
+                target_type,
+                target_id,
+                before={"status": "a"},
+                after={"status": "b"},
+                reason="=1+1 and, a comma",
+            )
             entry.created_at = when
         data = {"alice": ref(alice), "bob": ref(bob), "vendor": vendor.id}
         db.session.commit()
@@ -88,19 +96,27 @@ def log(app):
 
 def test_filters_narrow_the_log(app, log):
     with app.app_context():
+
         def actions(**kwargs):
             return [e.action for e in audit_page(AuditFilter(**kwargs), 1).entries]
 
-        assert actions() == ["review.auto_publish", "flag.resolve", "review.publish",
-                             "vendor.suspend", "vendor.approve"]
+        assert actions() == [
+            "review.auto_publish",
+            "flag.resolve",
+            "review.publish",
+            "vendor.suspend",
+            "vendor.approve",
+        ]
         assert actions(action="vendor.suspend") == ["vendor.suspend"]
         assert actions(actor_id=log["bob"].id) == ["flag.resolve", "review.publish"]
         assert actions(target_type="review") == ["review.auto_publish", "review.publish"]
         assert actions(target_type="vendor", target_id=log["vendor"]) == [
-            "vendor.suspend", "vendor.approve"]
-        assert actions(date_from=datetime(2026, 11, 3).date(),
-                       date_to=datetime(2026, 11, 4).date()) == [
-            "review.publish", "vendor.suspend"]
+            "vendor.suspend",
+            "vendor.approve",
+        ]
+        assert actions(
+            date_from=datetime(2026, 11, 3).date(), date_to=datetime(2026, 11, 4).date()
+        ) == ["review.publish", "vendor.suspend"]
 
 
 def test_pagination_counts_pages(app, log):
@@ -113,8 +129,15 @@ def test_pagination_counts_pages(app, log):
 
 def test_bad_filters_are_refused_not_queried():
     with pytest.raises(FieldErrors) as err:
-        parse_audit_filter({"action": "drop table", "target_type": "user", "actor": "1 or 1=1",
-                            "date_from": "2026-13-01", "date_to": "yesterday"})
+        parse_audit_filter(
+            {
+                "action": "drop table",
+                "target_type": "user",
+                "actor": "1 or 1=1",
+                "date_from": "2026-13-01",
+                "date_to": "yesterday",
+            }
+        )
     assert set(err.value.errors) == {"action", "target_type", "actor", "date_from", "date_to"}
     with pytest.raises(FieldErrors):
         parse_audit_filter({"date_from": "2026-11-05", "date_to": "2026-11-01"})
@@ -133,19 +156,30 @@ def test_audit_page_shows_filtered_entries(app, client, log):
 
 def test_csv_export_is_filtered_and_neutralises_formulas(app, client, log):
     login(client, log["alice"])
-    response = client.get("/admin/audit.csv?actor=%d" % log["bob"].id)
+    response = client.get(f"/admin/audit.csv?actor={log['bob'].id}")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["id", "created_at", "actor_id", "actor_email", "action", "target_type",
-                       "target_id", "details"]
+    assert rows[0] == [
+        "id",
+        "created_at",
+        "actor_id",
+        "actor_email",
+        "action",
+        "target_type",
+        "target_id",
+        "details",
+    ]
     assert [r[4] for r in rows[1:]] == ["flag.resolve", "review.publish"]
     assert {r[3] for r in rows[1:]} == {"'=HYPERLINK(evil)@example.com"}
     assert '"reason": "=1+1 and, a comma"' in rows[1][7]  # JSON cell starts with "{"
     everything = client.get("/admin/audit.csv")
-    system = [r for r in csv.reader(io.StringIO(everything.get_data(as_text=True)))
-              if r[4] == "review.auto_publish"]
+    system = [
+        r
+        for r in csv.reader(io.StringIO(everything.get_data(as_text=True)))
+        if r[4] == "review.auto_publish"
+    ]
     assert system[0][3] == "system"
 
 
@@ -158,8 +192,9 @@ def test_postgres_trigger_refuses_update_and_delete(app, db_backend):
         record(admin, "vendor.approve", "vendor", 1, before={}, after={})
         db.session.commit()
         with db.engine.connect() as conn:
-            installed = conn.execute(text(
-                "SELECT 1 FROM pg_trigger WHERE tgname = 'audit_log_append_only'")).first()
+            installed = conn.execute(
+                text("SELECT 1 FROM pg_trigger WHERE tgname = 'audit_log_append_only'")
+            ).first()
         if not installed:
             with db.engine.begin() as conn:
                 conn.execute(text(CREATE_AUDIT_LOG_TRIGGER))
@@ -171,7 +206,8 @@ def test_postgres_trigger_refuses_update_and_delete(app, db_backend):
             conn.execute(text("DELETE FROM users WHERE id = :id"), {"id": admin.id})
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT actor_id, action FROM audit_log")).all() == [
-                (None, "vendor.approve")]
+                (None, "vendor.approve")
+            ]
         if not installed:
             from marketplace.admin.audit_trigger import DROP_AUDIT_LOG_TRIGGER
 

@@ -20,28 +20,63 @@ from tests.fixtures.requests import add_quote, create_request
 def scenario(app):
     """A payroll request with three quotes in three pricing models and two currencies."""
     with app.app_context():
-        db.session.add(ExchangeRate(currency="EUR", usd_per=Decimal("1.08"),
-                                    as_of=date(2026, 11, 20)))
+        db.session.add(
+            ExchangeRate(currency="EUR", usd_per=Decimal("1.08"), as_of=date(2026, 11, 20))
+        )
         buyer = create_user("buyer")
-        request = create_request(buyer, in_house_monthly_cost=Decimal("9000.00"),
-                                 required=("iso-27001",))
-        acme = create_vendor(name="Acme Payroll", certifications=("iso-27001",),
-                             rating_avg=Decimal("4.60"), review_count=12,
-                             median_response_hours=Decimal("3"))
+        request = create_request(
+            buyer, in_house_monthly_cost=Decimal("9000.00"), required=("iso-27001",)
+        )
+        acme = create_vendor(
+            name="Acme Payroll",
+            certifications=("iso-27001",),
+            rating_avg=Decimal("4.60"),
+            review_count=12,
+            median_response_hours=Decimal("3"),
+        )
         beta = create_vendor(name="=Beta Services")  # a name that looks like a formula
         gamma = create_vendor(name="Gamma Hours")
-        add_quote(request, acme, unit_price="12.50", setup_fee="500.00",
-                  turnaround_hours=24, accuracy_pct=Decimal("99.5"))
-        add_quote(request, beta, pricing_model="fixed_month", unit_price="2800",
-                  currency="EUR", turnaround_hours=48)
-        add_quote(request, gamma, pricing_model="per_hour", unit_price="20",
-                  hours_per_month=160, version=1, status="superseded")
-        add_quote(request, gamma, pricing_model="per_hour", unit_price="18",
-                  hours_per_month=160, version=2)
+        add_quote(
+            request,
+            acme,
+            unit_price="12.50",
+            setup_fee="500.00",
+            turnaround_hours=24,
+            accuracy_pct=Decimal("99.5"),
+        )
+        add_quote(
+            request,
+            beta,
+            pricing_model="fixed_month",
+            unit_price="2800",
+            currency="EUR",
+            turnaround_hours=48,
+        )
+        add_quote(
+            request,
+            gamma,
+            pricing_model="per_hour",
+            unit_price="20",
+            hours_per_month=160,
+            version=1,
+            status="superseded",
+        )
+        add_quote(
+            request,
+            gamma,
+            pricing_model="per_hour",
+            unit_price="18",
+            hours_per_month=160,
+            version=2,
+        )
         other_buyer = create_user("buyer")
         db.session.commit()
-        return {"buyer": buyer.session_token, "other": other_buyer.session_token,
-                "request_id": request.id, "vendor_owner": acme.owner.session_token}
+        return {
+            "buyer": buyer.session_token,
+            "other": other_buyer.session_token,
+            "request_id": request.id,
+            "vendor_owner": acme.owner.session_token,
+        }
 
 
 def test_buyer_sees_totals_badges_and_the_explanation(client, scenario):
@@ -62,23 +97,55 @@ def test_buyer_sees_totals_badges_and_the_explanation(client, scenario):
 def test_page_numbers_match_the_api_for_the_same_quotes(client, scenario):
     login(client, scenario["buyer"])
     body = {
-        "request": {"currency": "USD", "quantity": 250, "contract_months": 12,
-                    "in_house_monthly_cost": "9000.00", "required_certifications": ["iso-27001"]},
+        "request": {
+            "currency": "USD",
+            "quantity": 250,
+            "contract_months": 12,
+            "in_house_monthly_cost": "9000.00",
+            "required_certifications": ["iso-27001"],
+        },
         "quotes": [
-            {"id": "acme", "pricing_model": "per_unit_month", "unit_price": "12.50",
-             "setup_fee": "500.00", "currency": "USD",
-             "sla": {"turnaround_hours": 24, "accuracy_pct": 99.5},
-             "vendor": {"rating": 4.6, "review_count": 12, "median_response_hours": 3,
-                        "certifications": ["iso-27001"]}},
-            {"id": "beta", "pricing_model": "fixed_month", "unit_price": "2800",
-             "currency": "EUR", "sla": {"turnaround_hours": 48, "accuracy_pct": None},
-             "vendor": {"rating": None, "review_count": 0, "median_response_hours": None,
-                        "certifications": []}},
-            {"id": "gamma", "pricing_model": "per_hour", "unit_price": "18",
-             "hours_per_month": 160, "currency": "USD",
-             "sla": {"turnaround_hours": None, "accuracy_pct": None},
-             "vendor": {"rating": None, "review_count": 0, "median_response_hours": None,
-                        "certifications": []}},
+            {
+                "id": "acme",
+                "pricing_model": "per_unit_month",
+                "unit_price": "12.50",
+                "setup_fee": "500.00",
+                "currency": "USD",
+                "sla": {"turnaround_hours": 24, "accuracy_pct": 99.5},
+                "vendor": {
+                    "rating": 4.6,
+                    "review_count": 12,
+                    "median_response_hours": 3,
+                    "certifications": ["iso-27001"],
+                },
+            },
+            {
+                "id": "beta",
+                "pricing_model": "fixed_month",
+                "unit_price": "2800",
+                "currency": "EUR",
+                "sla": {"turnaround_hours": 48, "accuracy_pct": None},
+                "vendor": {
+                    "rating": None,
+                    "review_count": 0,
+                    "median_response_hours": None,
+                    "certifications": [],
+                },
+            },
+            {
+                "id": "gamma",
+                "pricing_model": "per_hour",
+                "unit_price": "18",
+                "hours_per_month": 160,
+                "currency": "USD",
+                "sla": {"turnaround_hours": None, "accuracy_pct": None},
+                "vendor": {
+                    "rating": None,
+                    "review_count": 0,
+                    "median_response_hours": None,
+                    "certifications": [],
+                },
+            },
         ],
     }
     api = client.post("/api/v1/compare", json=body).json
@@ -104,8 +171,13 @@ def test_csv_neutralises_formula_cells(client, scenario):
 def test_weights_in_the_query_re_rank_and_saving_keeps_them(app, client, scenario):
     login(client, scenario["buyer"])
     url = f"/requests/{scenario['request_id']}/compare"
-    only_quality = {"w_price": 0, "w_quality": 100, "w_sla": 0, "w_compliance": 0,
-                    "w_responsiveness": 0}
+    only_quality = {
+        "w_price": 0,
+        "w_quality": 100,
+        "w_sla": 0,
+        "w_compliance": 0,
+        "w_responsiveness": 0,
+    }
     page = client.get(url, query_string=only_quality).get_data(as_text=True)
     assert page.index("Acme Payroll") < page.index("Gamma Hours")
     bad = client.get(url, query_string={k: 0 for k in only_quality}).get_data(as_text=True)

@@ -175,21 +175,24 @@ def test_demo_accounts_sign_in_and_have_something_to_show(demo):
     assert vendor.status == "published" and vendor.verified
     assert vendor.description and vendor.tagline and vendor.website and vendor.languages
     payroll = db.session.execute(
-        select(VendorService).join(ServiceCategory).where(
-            VendorService.vendor_id == vendor.id, ServiceCategory.slug == "payroll")
+        select(VendorService)
+        .join(ServiceCategory)
+        .where(VendorService.vendor_id == vendor.id, ServiceCategory.slug == "payroll")
     ).scalar_one()
     assert payroll.indicative_price > 0
-    lead_states = set(db.session.scalars(
-        select(Invitation.status).where(Invitation.vendor_id == vendor.id).distinct()))
+    lead_states = set(
+        db.session.scalars(
+            select(Invitation.status).where(Invitation.vendor_id == vendor.id).distinct()
+        )
+    )
     assert {"invited", "viewed", "quoted", "declined", "won", "lost"} <= lead_states
     assert vendor.review_count > 0
 
-    buyer_requests = list(db.session.scalars(
-        select(QuoteRequest).where(QuoteRequest.buyer_id == users["buyer"].id)))
+    buyer_requests = list(
+        db.session.scalars(select(QuoteRequest).where(QuoteRequest.buyer_id == users["buyer"].id))
+    )
     assert {"draft", "open", "awarded", "closed", "cancelled"} <= {r.status for r in buyer_requests}
-    comparable = [
-        r for r in buyer_requests if r.status == "open" and len(live_quotes(r.id)) >= 3
-    ]
+    comparable = [r for r in buyer_requests if r.status == "open" and len(live_quotes(r.id)) >= 3]
     assert comparable, "an open request with quotes ready to compare"
     quotes = live_quotes(comparable[0].id)
     assert len({q.currency for q in quotes}) >= 3
@@ -197,8 +200,11 @@ def test_demo_accounts_sign_in_and_have_something_to_show(demo):
 
 
 def live_quotes(request_id: int) -> list[Quote]:
-    return list(db.session.scalars(
-        select(Quote).where(Quote.request_id == request_id, Quote.status == "submitted")))
+    return list(
+        db.session.scalars(
+            select(Quote).where(Quote.request_id == request_id, Quote.status == "submitted")
+        )
+    )
 
 
 def test_directory_is_realistic(demo):
@@ -210,13 +216,15 @@ def test_directory_is_realistic(demo):
     for v in vendors:
         if v.hourly_rate_min is not None:
             assert v.hourly_rate_max >= v.hourly_rate_min
-    categories = set(db.session.scalars(
-        select(ServiceCategory.slug).join(VendorService).distinct()))
+    categories = set(
+        db.session.scalars(select(ServiceCategory.slug).join(VendorService).distinct())
+    )
     assert len(categories) == 6
     assert db.session.scalar(select(func.count()).select_from(ExchangeRate)) >= 15
     assert db.session.scalar(select(func.count()).select_from(SearchPending)) == 0
-    assert db.session.scalar(
-        select(func.count()).select_from(User).where(User.role == "buyer")) >= 8
+    assert (
+        db.session.scalar(select(func.count()).select_from(User).where(User.role == "buyer")) >= 8
+    )
 
 
 def test_reference_data_is_idempotent(app):
@@ -228,10 +236,49 @@ def test_reference_data_is_idempotent(app):
         assert db.session.scalar(select(func.count()).select_from(ServiceCategory)) == 6
         assert db.session.scalar(select(func.count()).select_from(Certification)) == 8
         soc2 = db.session.execute(
-            select(Certification).where(Certification.slug == "soc-2")).scalar_one()
+            select(Certification).where(Certification.slug == "soc-2")
+        ).scalar_one()
         assert soc2.name == "SOC 2"
 
 
 def test_loading_twice_is_refused(demo):
     with pytest.raises(DemoDataError):
         load_demo(vendors=VENDORS, seed=SEED)
+
+
+def test_demo_data_follows_the_services_rules(demo):
+    """Vocabulary and limits the admin and quotes services enforce hold for the demo rows too."""
+    from marketplace.admin.audit import ACTIONS, TARGET_TYPES
+    from marketplace.admin.models import AuditLog, Flag
+    from marketplace.admin.services import FLAG_ACTIONS
+
+    for action, target_type in db.session.execute(
+        select(AuditLog.action, AuditLog.target_type).distinct()
+    ):
+        assert action in ACTIONS and target_type in TARGET_TYPES
+    resolutions = set(db.session.scalars(select(Flag.resolution).where(Flag.status == "resolved")))
+    assert resolutions <= set(FLAG_ACTIONS)
+    assert db.session.scalar(select(func.count()).where(Flag.status == "open")) > 0
+    hidden = set(db.session.scalars(select(Review.id).where(Review.status == "hidden")))
+    hidden_by_flag = set(
+        db.session.scalars(
+            select(Flag.target_id).where(
+                Flag.target_type == "review", Flag.resolution == "hide_review"
+            )
+        )
+    )
+    assert hidden <= hidden_by_flag
+
+    superseded = list(db.session.scalars(select(Quote).where(Quote.status == "superseded")))
+    assert superseded and all(q.decided_at is not None for q in superseded)
+
+    first_quotes: Counter[tuple[int, str]] = Counter()
+    rows = db.session.execute(
+        select(Invitation.vendor_id, Quote.created_at)
+        .join(Quote, Quote.invitation_id == Invitation.id)
+        .join(Vendor, Vendor.id == Invitation.vendor_id)
+        .where(Quote.version == 1, Vendor.plan == "free")
+    )
+    for vendor_id, created_at in rows:
+        first_quotes[(vendor_id, created_at.strftime("%Y-%m"))] += 1
+    assert max(first_quotes.values()) <= 5  # FREE_PLAN_MONTHLY_QUOTES

@@ -72,8 +72,12 @@ def full_input(**changes: object) -> ProfileInput:
 
 def service_input(category_id: int, **changes: object) -> ServiceInput:
     data = ServiceInput(
-        category_id=str(category_id), pricing_model="per_unit_month", indicative_price="8.50",
-        currency="USD", minimum_engagement_months="6", description="Monthly payroll run.",
+        category_id=str(category_id),
+        pricing_model="per_unit_month",
+        indicative_price="8.50",
+        currency="USD",
+        minimum_engagement_months="6",
+        description="Monthly payroll run.",
     )
     return replace(data, **changes)  # type: ignore[arg-type]
 
@@ -94,13 +98,23 @@ def test_update_profile_saves_every_field_and_queues_a_reindex(ctx):
     db.session.expire_all()
     saved = db.session.get(Vendor, vendor.id)
     assert (saved.name, saved.country, saved.city, saved.founded_year, saved.team_size) == (
-        "Acme Payroll", "PH", "Manila", 2009, 250)
+        "Acme Payroll",
+        "PH",
+        "Manila",
+        2009,
+        250,
+    )
     assert saved.languages == ["English", "Filipino"]
     assert (saved.hourly_rate_min, saved.hourly_rate_max) == (Decimal("12.50"), Decimal("25.00"))
     assert saved.website == "https://acme.example" and saved.status == "draft"
-    assert db.session.scalar(
-        select(func.count()).select_from(SearchPending).where(SearchPending.vendor_id == vendor.id)
-    ) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(SearchPending)
+            .where(SearchPending.vendor_id == vendor.id)
+        )
+        == 1
+    )
 
 
 def test_update_profile_keeps_unicode_and_stores_markup_and_sql_as_plain_text(ctx):
@@ -177,11 +191,13 @@ def test_update_profile_refuses_bad_input_beside_the_field(sqlite_ctx, changes, 
 
 def test_update_profile_reports_every_bad_field_at_once(sqlite_ctx):
     vendor = create_vendor(status="draft")
-    errors = errors_of(lambda: services.update_profile(
-        vendor.owner,
-        full_input(name="", website="javascript:x", founded_year="abc", hourly_rate_min="-1"),
-        NOW,
-    ))
+    errors = errors_of(
+        lambda: services.update_profile(
+            vendor.owner,
+            full_input(name="", website="javascript:x", founded_year="abc", hourly_rate_min="-1"),
+            NOW,
+        )
+    )
     assert set(errors) == {"name", "website", "founded_year", "hourly_rate_min"}
 
 
@@ -190,27 +206,58 @@ def test_update_profile_accepts_empty_optional_fields_and_a_known_currency(sqlit
     vendor = create_vendor(status="draft")
     services.update_profile(
         vendor.owner,
-        full_input(website="", city="", founded_year="", team_size="", languages=(),
-                   hourly_rate_min="", hourly_rate_max="40", rate_currency="eur", country="ph"),
+        full_input(
+            website="",
+            city="",
+            founded_year="",
+            team_size="",
+            languages=(),
+            hourly_rate_min="",
+            hourly_rate_max="40",
+            rate_currency="eur",
+            country="ph",
+        ),
         NOW,
     )
     assert (vendor.website, vendor.founded_year, vendor.team_size, vendor.languages) == (
-        "", None, None, [])
+        "",
+        None,
+        None,
+        [],
+    )
     assert (vendor.hourly_rate_min, vendor.hourly_rate_max, vendor.rate_currency) == (
-        None, Decimal("40"), "EUR")
+        None,
+        Decimal("40"),
+        "EUR",
+    )
     assert vendor.country == "PH"
 
 
-def test_editing_a_published_profile_keeps_it_published_and_the_slug_stable(ctx):
+def test_editing_a_published_profile_keeps_it_published_and_the_slug_stable(sqlite_ctx):
     vendor = create_vendor(status="published", slug="acme-payroll")
     services.update_profile(vendor.owner, full_input(name="Completely New Name"), NOW)
-    assert (vendor.status, vendor.slug, vendor.name) == ("published", "acme-payroll",
-                                                         "Completely New Name")
+    assert (vendor.status, vendor.slug, vendor.name) == (
+        "published",
+        "acme-payroll",
+        "Completely New Name",
+    )
 
 
 def test_profile_input_has_no_field_for_protected_attributes():
-    protected = {"status", "plan", "verified", "owner", "owner_id", "slug", "rating_avg",
-                 "review_count", "median_response_hours", "logo_path", "id", "status_reason"}
+    protected = {
+        "status",
+        "plan",
+        "verified",
+        "owner",
+        "owner_id",
+        "slug",
+        "rating_avg",
+        "review_count",
+        "median_response_hours",
+        "logo_path",
+        "id",
+        "status_reason",
+    }
     assert protected.isdisjoint(ProfileInput.__dataclass_fields__)
 
 
@@ -228,19 +275,30 @@ def test_vendor_adds_edits_and_removes_a_service(ctx):
     payroll, data_entry = create_category("payroll"), create_category("data-entry")
     service = services.add_service(vendor.owner, service_input(payroll.id), NOW)
     assert (service.pricing_model, service.indicative_price, service.minimum_engagement_months) == (
-        "per_unit_month", Decimal("8.50"), 6)
+        "per_unit_month",
+        Decimal("8.50"),
+        6,
+    )
     services.update_service(
-        vendor.owner, service.id,
-        service_input(data_entry.id, pricing_model="per_transaction", indicative_price="0.035",
-                      minimum_engagement_months=""),
+        vendor.owner,
+        service.id,
+        service_input(
+            data_entry.id,
+            pricing_model="per_transaction",
+            indicative_price="0.035",
+            minimum_engagement_months="",
+        ),
         NOW,
     )
     db.session.commit()
     db.session.expire_all()
     saved = db.session.get(Vendor, vendor.id).services[0]
-    assert (saved.category.slug, saved.pricing_model, saved.indicative_price,
-            saved.minimum_engagement_months) == ("data-entry", "per_transaction",
-                                                 Decimal("0.0350"), 0)
+    assert (
+        saved.category.slug,
+        saved.pricing_model,
+        saved.indicative_price,
+        saved.minimum_engagement_months,
+    ) == ("data-entry", "per_transaction", Decimal("0.0350"), 0)
     services.remove_service(vendor.owner, saved.id, NOW)
     db.session.commit()
     assert db.session.get(Vendor, vendor.id).services == []
@@ -267,8 +325,11 @@ def test_vendor_adds_edits_and_removes_a_service(ctx):
 def test_service_input_is_validated(sqlite_ctx, changes, field):
     vendor = create_vendor(status="draft", categories=())
     category = create_category("payroll")
-    errors = errors_of(lambda: services.add_service(
-        vendor.owner, replace(service_input(category.id), **changes), NOW))
+    errors = errors_of(
+        lambda: services.add_service(
+            vendor.owner, replace(service_input(category.id), **changes), NOW
+        )
+    )
     assert field in errors, errors
 
 
@@ -287,7 +348,8 @@ def test_a_vendor_cannot_touch_another_vendors_service(sqlite_ctx):
     target = victim.services[0].id
     with pytest.raises(services.NotFound):
         services.update_service(
-            intruder.owner, target, service_input(victim.services[0].category_id), NOW)
+            intruder.owner, target, service_input(victim.services[0].category_id), NOW
+        )
     with pytest.raises(services.NotFound):
         services.remove_service(intruder.owner, target, NOW)
     assert len(victim.services) == 1
@@ -302,16 +364,21 @@ def test_claiming_certifications_never_verifies_and_keeps_verified_ones(ctx):
     held.status, held.evidence_note = "verified", "Certificate 123"
     soc2, gdpr = create_certification("soc-2"), create_certification("gdpr")
     services.claim_certifications(
-        vendor.owner, [str(held.certification_id), str(soc2.id), str(gdpr.id)], NOW)
+        vendor.owner, [str(held.certification_id), str(soc2.id), str(gdpr.id)], NOW
+    )
     db.session.commit()
     db.session.expire_all()
-    statuses = {vc.certification.slug: vc.status
-                for vc in db.session.get(Vendor, vendor.id).certifications}
+    statuses = {
+        vc.certification.slug: vc.status for vc in db.session.get(Vendor, vendor.id).certifications
+    }
     assert statuses == {"iso-27001": "verified", "soc-2": "claimed", "gdpr": "claimed"}
     services.claim_certifications(vendor.owner, [str(soc2.id)], NOW)
     db.session.commit()
-    assert db.session.scalars(select(VendorCertification.certification_id).where(
-        VendorCertification.vendor_id == vendor.id)).all() == [soc2.id]
+    assert db.session.scalars(
+        select(VendorCertification.certification_id).where(
+            VendorCertification.vendor_id == vendor.id
+        )
+    ).all() == [soc2.id]
 
 
 @pytest.mark.parametrize("bad", ["999", "abc", "-1", ""])
@@ -319,7 +386,8 @@ def test_unknown_certifications_are_refused(sqlite_ctx, bad):
     vendor = create_vendor(status="draft")
     create_certification("soc-2")
     assert "certifications" in errors_of(
-        lambda: services.claim_certifications(vendor.owner, [bad], NOW))
+        lambda: services.claim_certifications(vendor.owner, [bad], NOW)
+    )
 
 
 # --- completeness and submit for review -----------------------------------------------------
@@ -330,9 +398,21 @@ def test_completeness_of_an_empty_draft_lists_what_is_missing(sqlite_ctx):
     result = services.profile_completeness(vendor)
     missing = {item.key for item in result.missing}
     assert {item.key for item in result.missing_required} == {
-        "tagline", "description", "country", "services"}
-    assert {"logo", "website", "city", "founded_year", "team_size", "languages",
-            "hourly_rate_min", "certifications"} <= missing
+        "tagline",
+        "description",
+        "country",
+        "services",
+    }
+    assert {
+        "logo",
+        "website",
+        "city",
+        "founded_year",
+        "team_size",
+        "languages",
+        "hourly_rate_min",
+        "certifications",
+    } <= missing
     assert not result.can_submit
     assert 0 < result.percent < 20
 
@@ -344,7 +424,7 @@ def test_completeness_reaches_100_when_everything_is_filled(sqlite_ctx):
     assert (result.percent, result.missing, result.can_submit) == (100, [], True)
 
 
-def test_submit_refuses_an_incomplete_profile(ctx):
+def test_submit_refuses_an_incomplete_profile(sqlite_ctx):
     vendor = create_vendor(status="draft", categories=())
     errors = errors_of(lambda: services.submit_for_review(vendor.owner, NOW))
     assert {"description", "services"} <= set(errors)
@@ -376,18 +456,29 @@ def test_submit_is_refused_from_other_statuses(sqlite_ctx, start):
 def image_bytes(fmt: str, size=(600, 300), mode="RGBA", **save) -> bytes:
     buffer = io.BytesIO()
     Image.new(mode, size, (200, 30, 30, 255) if mode == "RGBA" else (200, 30, 30)).save(
-        buffer, format=fmt, **save)
+        buffer, format=fmt, **save
+    )
     return buffer.getvalue()
 
 
 def png_header_only(width: int, height: int) -> bytes:
     """A tiny PNG that claims huge dimensions (a decompression bomb's header)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_logo_is_reencoded_as_a_small_png_without_metadata(sqlite_ctx, tmp_path):
@@ -421,15 +512,17 @@ def test_jpeg_and_webp_logos_are_accepted_and_exif_stripped(sqlite_ctx, tmp_path
     [
         (b"", "Choose an image"),
         (b"hello, I am a text file pretending to be a PNG", "PNG, JPEG or WebP"),
-        (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
-         "PNG, JPEG or WebP"),
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            "PNG, JPEG or WebP",
+        ),
         ("gif", "PNG, JPEG or WebP"),
         ("bmp", "PNG, JPEG or WebP"),
         ("truncated", "PNG, JPEG or WebP"),
         ("too-big", "larger than 2 MB"),
         (png_header_only(30_000, 30_000), "too many pixels"),  # Pillow's bomb error
         (png_header_only(10_000, 10_000), "too many pixels"),  # Pillow's bomb warning
-        (png_header_only(6_000, 6_000), "too many pixels"),    # our own, lower limit
+        (png_header_only(6_000, 6_000), "too many pixels"),  # our own, lower limit
     ],
 )
 def test_bad_logos_are_refused_with_a_clear_message(sqlite_ctx, tmp_path, data, message):
@@ -479,12 +572,27 @@ def test_listing_sorts_by_allowlisted_keys(ctx):
     add_rate("EUR", "1.10")
     add_rate("PHP", "0.0175")
     create_category("payroll")
-    a = create_vendor(name="alpha", rating_avg=Decimal("5.00"), review_count=1,
-                      hourly_rate_min=Decimal("10.50"), rate_currency="USD")
-    b = create_vendor(name="Bravo", rating_avg=Decimal("4.80"), review_count=120,
-                      hourly_rate_min=Decimal("10.00"), rate_currency="EUR")  # = 11 USD
-    c = create_vendor(name="charlie", rating_avg=None, review_count=0,
-                      hourly_rate_min=Decimal("500"), rate_currency="PHP")    # = 8.75 USD
+    a = create_vendor(
+        name="alpha",
+        rating_avg=Decimal("5.00"),
+        review_count=1,
+        hourly_rate_min=Decimal("10.50"),
+        rate_currency="USD",
+    )
+    b = create_vendor(
+        name="Bravo",
+        rating_avg=Decimal("4.80"),
+        review_count=120,
+        hourly_rate_min=Decimal("10.00"),
+        rate_currency="EUR",
+    )  # = 11 USD
+    c = create_vendor(
+        name="charlie",
+        rating_avg=None,
+        review_count=0,
+        hourly_rate_min=Decimal("500"),
+        rate_currency="PHP",
+    )  # = 8.75 USD
     d = create_vendor(name="Delta", rating_avg=Decimal("4.00"), review_count=30)  # no rate
 
     def order(sort: str) -> list[int]:
@@ -492,9 +600,9 @@ def test_listing_sorts_by_allowlisted_keys(ctx):
 
     # Adjusted for review count: 120 reviews of 4.8 and 30 of 4.0 beat a single 5.0.
     assert order("rating") == [b.id, d.id, a.id, c.id]
-    assert order("rate") == [c.id, a.id, b.id, d.id]    # converted to USD, no rate last
+    assert order("rate") == [c.id, a.id, b.id, d.id]  # converted to USD, no rate last
     assert order("reviews") == [b.id, d.id, a.id, c.id]
-    assert order("name") == [a.id, b.id, c.id, d.id]   # case-insensitive
+    assert order("name") == [a.id, b.id, c.id, d.id]  # case-insensitive
     assert order("name; DROP TABLE vendors") == order("rating")
 
 
@@ -509,7 +617,16 @@ def test_listing_paginates_and_clamps_pages(sqlite_ctx):
     assert len(last.items) == 5 and last.items[-1].name == "Vendor 44"
     assert beyond.page == 3 and [v.id for v in beyond.items] == [v.id for v in last.items]
     assert list(services.Page(items=[], page=6, per_page=20, total=400).iter_pages()) == [
-        1, None, 4, 5, 6, 7, 8, None, 20]
+        1,
+        None,
+        4,
+        5,
+        6,
+        7,
+        8,
+        None,
+        20,
+    ]
     assert services.list_vendors(country="DE").total == 0
 
 

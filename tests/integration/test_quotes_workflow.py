@@ -15,7 +15,12 @@ from marketplace.quotes import services
 from marketplace.quotes.models import Invitation, Quote, QuoteAllowanceUsage, QuoteRequest
 from marketplace.quotes.services import WorkflowError
 from marketplace.search.models import SearchPending
-from tests.fixtures.factories import create_category, create_certification, create_user, create_vendor
+from tests.fixtures.factories import (
+    create_category,
+    create_certification,
+    create_user,
+    create_vendor,
+)
 from tests.fixtures.quotes import DUE, NOW, add_rate, make_request, quote_input, request_input
 
 HOUR = timedelta(hours=1)
@@ -58,24 +63,41 @@ def test_publishing_opens_the_request_and_tells_invited_vendors(ctx):
 
 def test_request_input_errors_are_collected_per_field(ctx):
     category = create_category("payroll")
-    bad = request_input(category.id, title="x", quantity="０12", contract_months="0",
-                        budget_monthly="1e3", currency="XYZ", quotes_due_at=NOW - HOUR,
-                        preferred_countries=("ZZ",),
-                        weights={"price": 0, "quality": 0, "sla": 0, "compliance": 0,
-                                 "responsiveness": 0})
+    bad = request_input(
+        category.id,
+        title="x",
+        quantity="\uff1012",  # a full-width digit
+        contract_months="0",
+        budget_monthly="1e3",
+        currency="XYZ",
+        quotes_due_at=NOW - HOUR,
+        preferred_countries=("ZZ",),
+        weights={"price": 0, "quality": 0, "sla": 0, "compliance": 0, "responsiveness": 0},
+    )
     with pytest.raises(FieldErrors) as info:
         services.create_request(create_user("buyer"), bad, NOW)
-    assert set(info.value.errors) == {"title", "quantity", "contract_months", "budget_monthly",
-                                      "currency", "quotes_due_at", "preferred_countries",
-                                      "weights"}
+    assert set(info.value.errors) == {
+        "title",
+        "quantity",
+        "contract_months",
+        "budget_monthly",
+        "currency",
+        "quotes_due_at",
+        "preferred_countries",
+        "weights",
+    }
 
 
 def test_required_certifications_and_other_currencies_are_accepted(ctx):
     add_rate("EUR", "1.08")
     category = create_category("payroll")
     soc2 = create_certification("soc-2", "SOC 2")
-    data = request_input(category.id, currency="eur", required_certification_ids=(str(soc2.id),),
-                         preferred_countries=("ph", "PL"))
+    data = request_input(
+        category.id,
+        currency="eur",
+        required_certification_ids=(str(soc2.id),),
+        preferred_countries=("ph", "PL"),
+    )
     request = services.create_request(create_user("buyer"), data, NOW)
     assert request.currency == "EUR"
     assert [c.slug for c in request.required_certifications] == ["soc-2"]
@@ -92,14 +114,33 @@ def test_only_buyers_post_requests(ctx):
 def test_only_drafts_are_edited_and_only_by_their_buyer(ctx):
     s = make_request(publish=False)
     category = s.request.category
-    services.update_draft(s.buyer, s.request, request_input(category.id, title="Payroll, 300 staff",
-                                                            quantity="300"), NOW)
+    services.update_draft(
+        s.buyer,
+        s.request,
+        request_input(category.id, title="Payroll, 300 staff", quantity="300"),
+        NOW,
+    )
     assert s.request.title == "Payroll, 300 staff" and s.request.quantity == 300
     with pytest.raises(WorkflowError):
         services.update_draft(create_user("buyer"), s.request, request_input(category.id), NOW)
     services.publish_request(s.buyer, s.request, NOW)
     with pytest.raises(WorkflowError):
         services.update_draft(s.buyer, s.request, request_input(category.id), NOW)
+
+
+def test_publishing_leaves_out_vendors_suspended_since_they_were_added(ctx):
+    s = make_request(publish=False)
+    s.vendors[1].status = "suspended"
+    services.publish_request(s.buyer, s.request, NOW)
+    assert [i.vendor_id for i in s.request.invitations] == [s.vendors[0].id]
+    assert notes_for(s.vendor_users[1]) == []
+
+
+def test_a_draft_with_invited_vendors_keeps_its_service(ctx):
+    s = make_request(publish=False)
+    other = create_category("data-entry", unit="records per month")
+    with pytest.raises(FieldErrors, match="Remove the invited vendors"):
+        services.update_draft(s.buyer, s.request, request_input(other.id), NOW)
 
 
 def test_a_draft_past_its_deadline_cannot_be_published(ctx):
@@ -256,8 +297,9 @@ def test_decline_needs_a_reason_and_tells_the_buyer(ctx):
     invitation = s.invitation(0)
     with pytest.raises(FieldErrors):
         services.decline_invitation(s.vendor_users[0], invitation, "   ", NOW)
-    services.decline_invitation(s.vendor_users[0], invitation, "We don't cover Germany.",
-                                NOW + 2 * HOUR)
+    services.decline_invitation(
+        s.vendor_users[0], invitation, "We don't cover Germany.", NOW + 2 * HOUR
+    )
     assert invitation.status == "declined" and invitation.responded_at == NOW + 2 * HOUR
     assert invitation.decline_reason == "We don't cover Germany."
     assert notes_for(s.buyer, "invitation_declined")
@@ -305,13 +347,26 @@ def test_revising_creates_a_new_version_and_supersedes_the_old(ctx):
 
 def test_quote_input_errors_are_collected(ctx):
     s = make_request()
-    bad = quote_input(pricing_model="per_minute", unit_price="-1", setup_fee="NaN",
-                      currency="ABC", accuracy_pct="101", turnaround_hours="0",
-                      valid_until="2020-01-01")
+    bad = quote_input(
+        pricing_model="per_minute",
+        unit_price="-1",
+        setup_fee="NaN",
+        currency="ABC",
+        accuracy_pct="101",
+        turnaround_hours="0",
+        valid_until="2020-01-01",
+    )
     with pytest.raises(FieldErrors) as info:
         s.quote(0, **{k: getattr(bad, k) for k in bad.__dataclass_fields__})
-    assert {"pricing_model", "unit_price", "setup_fee", "currency", "accuracy_pct",
-            "turnaround_hours", "valid_until"} <= set(info.value.errors)
+    assert {
+        "pricing_model",
+        "unit_price",
+        "setup_fee",
+        "currency",
+        "accuracy_pct",
+        "turnaround_hours",
+        "valid_until",
+    } <= set(info.value.errors)
     with pytest.raises(FieldErrors, match="hours per month"):
         s.quote(0, pricing_model="per_hour", hours_per_month="")
     hourly = s.quote(0, pricing_model="per_hour", hours_per_month="160")
@@ -500,9 +555,14 @@ def test_median_first_response_hours_follow_real_responses(ctx):
     services.invite_vendors(buyer, s.request, [vendor.id], NOW)
     services.decline_invitation(vendor.owner, s.request.invitations[0], "busy", NOW + 5 * HOUR)
     assert vendor.median_response_hours == Decimal("4.50")  # declines count as responses
-    assert db.session.scalar(
-        select(func.count()).select_from(SearchPending).where(SearchPending.vendor_id == vendor.id)
-    ) == 4
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(SearchPending)
+            .where(SearchPending.vendor_id == vendor.id)
+        )
+        == 4
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,12 +20,25 @@ from tests.fixtures.trust import (
     ref,
 )
 
-FORM = {"overall": "5", "quality": "5", "communication": "4", "value": "4", "timeliness": "5",
-        "title": "Smooth switch", "body": BODY}
+FORM = {
+    "overall": "5",
+    "quality": "5",
+    "communication": "4",
+    "value": "4",
+    "timeliness": "5",
+    "title": "Smooth switch",
+    "body": BODY,
+}
 
 
 def _count(model) -> int:
     return int(db.session.scalar(select(func.count(model.id))) or 0)
+
+
+@pytest.fixture
+def app(sqlite_app):
+    """HTTP behaviour, not database behaviour: SQLite is enough (services run on both)."""
+    return sqlite_app
 
 
 @pytest.fixture
@@ -36,8 +49,13 @@ def scene(app):
         loser = create_vendor("Loser Payroll")
         awarded = create_awarded_request(buyer, winner, [loser])
         open_request = create_request(buyer, status="open")
-        scene = {"buyer": ref(buyer), "winner": ref(winner), "loser": ref(loser),
-                 "awarded": awarded.id, "open": open_request.id}
+        scene = {
+            "buyer": ref(buyer),
+            "winner": ref(winner),
+            "loser": ref(loser),
+            "awarded": awarded.id,
+            "open": open_request.id,
+        }
         db.session.commit()
         return scene
 
@@ -57,7 +75,10 @@ def test_buyer_writes_one_review_after_the_award(app, client, scene):
     with app.app_context():
         review = db.session.scalars(select(Review)).one()
         assert (review.vendor_id, review.status, review.title) == (
-            scene["winner"].id, "pending", "Smooth switch")
+            scene["winner"].id,
+            "pending",
+            "Smooth switch",
+        )
 
 
 def test_dashboard_links_the_awarded_request_to_its_review(client, scene):
@@ -152,14 +173,20 @@ def test_signed_in_user_reports_a_vendor_once(app, client, scene):
     reporter = scene["buyer"]
     login(client, reporter)
     assert client.get("/report/vendor/winner-payroll").status_code == 200
-    response = client.post("/report/vendor/winner-payroll",
-                           data={"reason": "The SOC 2 badge is not real, their report expired."})
+    response = client.post(
+        "/report/vendor/winner-payroll",
+        data={"reason": "The SOC 2 badge is not real, their report expired."},
+    )
     assert response.status_code == 302
     client.post("/report/vendor/winner-payroll", data={"reason": "Reporting it a second time."})
     with app.app_context():
         flag = db.session.scalars(select(Flag)).one()
         assert (flag.target_type, flag.target_id, flag.reporter_id, flag.status) == (
-            "vendor", scene["winner"].id, reporter.id, "open")
+            "vendor",
+            scene["winner"].id,
+            reporter.id,
+            "open",
+        )
 
 
 def test_signed_in_user_reports_a_review(app, client, scene):
@@ -169,8 +196,9 @@ def test_signed_in_user_reports_a_review(app, client, scene):
     login(client, scene["loser"].owner)
     short = client.post(f"/report/review/{review_id}", data={"reason": "fake"})
     assert short.status_code == 200 and b"at least 10 characters" in short.data
-    client.post(f"/report/review/{review_id}",
-                data={"reason": "This reviewer never worked with them."})
+    client.post(
+        f"/report/review/{review_id}", data={"reason": "This reviewer never worked with them."}
+    )
     with app.app_context():
         flag = db.session.scalars(select(Flag)).one()
         assert (flag.target_type, flag.target_id) == ("review", review_id)
@@ -181,8 +209,9 @@ def test_reports_need_a_signed_in_user_and_a_public_target(app, client, scene):
         pending_id = create_review(_awarded(scene), status="pending").id
         create_vendor("Hidden", status="suspended", slug="hidden-vendor")
         db.session.commit()
-    assert "/login" in client.post("/report/vendor/winner-payroll",
-                                   data={"reason": "x" * 20}).location
+    assert (
+        "/login" in client.post("/report/vendor/winner-payroll", data={"reason": "x" * 20}).location
+    )
     login(client, scene["buyer"])
     assert client.get(f"/report/review/{pending_id}").status_code == 404
     assert client.get("/report/vendor/hidden-vendor").status_code == 404
@@ -192,14 +221,16 @@ def test_reports_need_a_signed_in_user_and_a_public_target(app, client, scene):
 
 def test_profile_partial_shows_distribution_sub_ratings_and_reply(app, scene):
     with app.app_context():
-        review = create_review(_awarded(scene), status="published", overall=4,
-                               ratings=(4, 5, 3, 4))
+        review = create_review(_awarded(scene), status="published", overall=4, ratings=(4, 5, 3, 4))
         review.vendor_reply = "Glad it worked <out>."
         db.session.commit()
         vendor = review.vendor
         with app.test_request_context(f"/v/{vendor.slug}"):
-            html = render_template("reviews/_profile_reviews.html", vendor=vendor,
-                                   review_summary=profile_reviews(vendor, 1))
+            html = render_template(
+                "reviews/_profile_reviews.html",
+                vendor=vendor,
+                review_summary=profile_reviews(vendor, 1),
+            )
     assert "from 1 verified review" in html
     assert 'aria-label="4 out of 5 stars"' in html
     assert "Verified engagement" in html

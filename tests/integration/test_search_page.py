@@ -16,8 +16,7 @@ def corpus(ctx):
         ("Bangalore Books", "IN", "Bookkeeping & <b>accounting</b>", "finance-accounting"),
         ("Warsaw Helpdesk", "PL", "IT helpdesk and support", "it-services"),
     ]:
-        vendor = create_vendor(name=name, country=country, description=desc,
-                               categories=(category,))
+        vendor = create_vendor(name=name, country=country, description=desc, categories=(category,))
         enqueue_vendor(vendor.id)
     db.session.commit()
     sync_all()
@@ -43,8 +42,16 @@ def test_did_you_mean_links_to_the_corrected_query(client, corpus):
 
 @pytest.mark.parametrize(
     "query",
-    ["name:*", "(((", "rate:[a TO", '"unterminated', "a" * 5000, "\u0000", "' OR 1=1 --",
-     "<script>alert(1)</script>"],
+    [
+        "name:*",
+        "(((",
+        "rate:[a TO",
+        '"unterminated',
+        "a" * 5000,
+        "\u0000",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+    ],
 )
 def test_hostile_queries_never_answer_500(client, corpus, query):
     response = client.get("/search", query_string={"q": query})
@@ -54,9 +61,18 @@ def test_hostile_queries_never_answer_500(client, corpus, query):
 
 @pytest.mark.parametrize(
     "args",
-    [{"page": "-1"}, {"page": "abc"}, {"page": "999999"}, {"sort": "DROP TABLE"},
-     {"rate_min": "-5"}, {"rate_max": "1e9"}, {"team_min": "x"}, {"rating": "9"},
-     {"country": "ZZ"}, {"category": "x" * 500}],
+    [
+        {"page": "-1"},
+        {"page": "abc"},
+        {"page": "999999"},
+        {"sort": "DROP TABLE"},
+        {"rate_min": "-5"},
+        {"rate_max": "1e9"},
+        {"team_min": "x"},
+        {"rating": "9"},
+        {"country": "ZZ"},
+        {"category": "x" * 500},
+    ],
 )
 def test_bad_filters_are_ignored_with_a_message_not_a_500(client, corpus, args):
     response = client.get("/search", query_string={"q": "payroll", **args})

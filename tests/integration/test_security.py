@@ -11,8 +11,13 @@ from tests.fixtures.factories import create_user
 def test_every_page_sends_the_security_headers(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
-    for directive in ("default-src 'self'", "base-uri 'self'", "frame-ancestors 'none'",
-                      "form-action 'self'", "script-src 'self'"):
+    for directive in (
+        "default-src 'self'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "script-src 'self'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -62,18 +67,27 @@ def test_forms_without_a_csrf_token_are_refused(app, client):
 class TestRateLimits:
     @pytest.fixture
     def app_config(self):
-        return {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute",
-                "RESET_RATE_LIMIT": "2 per minute", "REGISTER_RATE_LIMIT": "2 per minute"}
+        return {
+            "RATELIMIT_ENABLED": True,
+            "LOGIN_RATE_LIMIT": "3 per minute",
+            "RESET_RATE_LIMIT": "2 per minute",
+            "REGISTER_RATE_LIMIT": "2 per minute",
+        }
 
     def test_login_is_rate_limited_with_a_readable_page(self, client):
         for _ in range(3):
-            assert client.post("/login", data={"email": "a@b.example", "password": "x"}).status_code == 200
+            assert (
+                client.post("/login", data={"email": "a@b.example", "password": "x"}).status_code
+                == 200
+            )
         response = client.post("/login", data={"email": "a@b.example", "password": "x"})
         assert response.status_code == 429
         assert b"Too many attempts" in response.data
 
     def test_password_reset_and_registration_are_rate_limited(self, client):
-        codes = [client.post("/forgot", data={"email": "a@b.example"}).status_code for _ in range(3)]
+        codes = [
+            client.post("/forgot", data={"email": "a@b.example"}).status_code for _ in range(3)
+        ]
         assert codes[-1] == 429
         codes = [client.post("/register", data={}).status_code for _ in range(3)]
         assert codes[-1] == 429

@@ -17,8 +17,14 @@ from marketplace.parsing import (
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("0", Decimal("0")), ("12.5", Decimal("12.5")), ("1250.00", Decimal("1250.00")),
-     (" 7 ", Decimal("7")), (42, Decimal("42")), (Decimal("3.10"), Decimal("3.10"))],
+    [
+        ("0", Decimal("0")),
+        ("12.5", Decimal("12.5")),
+        ("1250.00", Decimal("1250.00")),
+        (" 7 ", Decimal("7")),
+        (42, Decimal("42")),
+        (Decimal("3.10"), Decimal("3.10")),
+    ],
 )
 def test_money_accepts_plain_ascii_amounts(raw, expected):
     assert parse_money(raw) == expected
@@ -26,8 +32,29 @@ def test_money_accepts_plain_ascii_amounts(raw, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "-1", "-0.01", "1e3", "NaN", "Infinity", "1,000", "\uff11\uff12", "\u0661\u0662", "12.345", "1.2.3",
-     ".5", "5.", "+5", "0x10", "12 00", None, True, 1.5, [], "9" * 20],
+    [
+        "",
+        "-1",
+        "-0.01",
+        "1e3",
+        "NaN",
+        "Infinity",
+        "1,000",
+        "\uff11\uff12",
+        "\u0661\u0662",
+        "12.345",
+        "1.2.3",
+        ".5",
+        "5.",
+        "+5",
+        "0x10",
+        "12 00",
+        None,
+        True,
+        1.5,
+        [],
+        "9" * 20,
+    ],
 )
 def test_money_refuses_everything_else(raw):
     with pytest.raises(ParseError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.synchronize
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,21 +11,24 @@ import pytest
 
 from marketplace.search.documents import SearchQuery
 from marketplace.search.whoosh_backend import WhooshBackend
-from tests.unit.search.corpus import CORPUS, PUBLISHED, PUBLISHED_IDS
+from tests.unit.search.corpus import HIDDEN, PUBLISHED, PUBLISHED_IDS
 
 PROCESSES = 3
-UPDATES = 30
+UPDATES = 30  # per process, each its own commit
+# Long texts only make each commit's segment merge slower; this test is about the lock.
+SLIM = [replace(d, description="", services_text="") for d in PUBLISHED]
+SHARED = SLIM[PROCESSES:]  # every process edits these; vendor i is process i's alone
 
 
 def _update_worker(base: str, worker: int, start: multiprocessing.synchronize.Event) -> None:
-    """One web worker: upsert a vendor, then search, UPDATES times (a commit each time)."""
+    """One web worker: upsert shared vendors (and search) as fast as it can, then its own."""
     backend = WhooshBackend(Path(base), writer_timeout=30.0)
     start.wait(10)
-    for n in range(UPDATES):
-        doc = PUBLISHED[(worker * 7 + n) % len(PUBLISHED)]
+    for n in range(UPDATES - 1):
+        doc = SHARED[(worker * 7 + n) % len(SHARED)]
         backend.index([replace(doc, tagline=f"edited by worker{worker} step{n}")])
-        results = backend.search(SearchQuery(text="payroll"))
-        assert results.total == 4
+        assert backend.search(SearchQuery(text="payroll")).total == 4
+    backend.index([replace(SLIM[worker], tagline=f"final{worker}")])
 
 
 @pytest.mark.slow
@@ -33,7 +37,7 @@ def test_concurrent_updates_from_several_processes_keep_every_vendor_exactly_onc
 ) -> None:
     base = tmp_path / "search"
     backend = WhooshBackend(base)
-    backend.rebuild(CORPUS)
+    backend.rebuild([*SLIM, *HIDDEN])
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Event()
     workers = [
@@ -43,18 +47,15 @@ def test_concurrent_updates_from_several_processes_keep_every_vendor_exactly_onc
         proc.start()
     start.set()
     for proc in workers:
-        proc.join(60)
+        proc.join(120)
     assert [proc.exitcode for proc in workers] == [0] * PROCESSES
 
     everyone = backend.search(SearchQuery(per_page=100)).hits
     ids = [hit.id for hit in everyone]
     assert len(ids) == len(set(ids)) == backend.doc_count() == len(PUBLISHED)
     assert set(ids) == PUBLISHED_IDS
-    # Every worker's last edit of a vendor is there: the index saw all 90 commits.
-    edited = backend.search(SearchQuery(text="edited", per_page=100))
-    assert edited.total == len(PUBLISHED)
+    # Every shared vendor carries an edit, and each process's last commit is there.
+    assert backend.search(SearchQuery(text="edited", per_page=100)).total == len(SHARED)
     for worker in range(PROCESSES):
-        last = PUBLISHED[(worker * 7 + UPDATES - 1) % len(PUBLISHED)]
-        found = backend.search(SearchQuery(text=f"worker{worker} step{UPDATES - 1}"))
-        assert [hit.id for hit in found.hits] == [last.id]
-        assert backend.search(SearchQuery(text=f"worker{worker}")).total >= 1
+        found = backend.search(SearchQuery(text=f"final{worker}"))
+        assert [hit.id for hit in found.hits] == [PUBLISHED[worker].id]

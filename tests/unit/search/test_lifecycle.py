@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
+from marketplace.search import whoosh_backend
 from marketplace.search.backend import (
     IndexBusy,
     IndexUnavailable,
     RebuildInProgress,
     SearchBackend,
 )
-from marketplace.search.documents import SearchQuery
+from marketplace.search.documents import SearchQuery, VendorDocument
 from marketplace.search.whoosh_backend import BUILDING, CURRENT, JOURNAL, WhooshBackend
 from tests.unit.search.corpus import BY_SLUG, CORPUS, PUBLISHED, renamed
 
@@ -158,9 +159,7 @@ def test_searches_keep_answering_during_a_rebuild_and_then_see_the_new_index(
     assert len([p for p in base.iterdir() if p.name.startswith("index-")]) == 2
 
 
-def test_updates_made_during_a_rebuild_are_not_lost(
-    backend: WhooshBackend, tmp_path: Path
-) -> None:
+def test_updates_made_during_a_rebuild_are_not_lost(backend: WhooshBackend, tmp_path: Path) -> None:
     base = tmp_path / "search"
     release = threading.Event()
     reading = threading.Event()
@@ -252,10 +251,76 @@ def test_writer_gives_up_after_its_timeout_and_keeps_nothing_half_done(tmp_path:
     assert backend.doc_count() == 18
 
 
-def test_a_write_that_fails_midway_releases_the_lock(backend: WhooshBackend) -> None:
-    bad = replace(BY_SLUG["clearscribe"], rate_min_cents=2**40)  # overflows the 32-bit field
-    with pytest.raises(Exception):  # noqa: B017 - whatever Whoosh raises, the lock must go
-        backend.index([BY_SLUG["frontera-books"], bad])
-    backend.writer_timeout = 0.5
+def test_a_write_that_fails_midway_releases_the_lock(
+    backend: WhooshBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fields = whoosh_backend._fields
+
+    def failing(doc: VendorDocument) -> dict[str, object]:
+        if doc.slug == "clearscribe":
+            raise RuntimeError("boom")
+        return real_fields(doc)
+
+    monkeypatch.setattr(whoosh_backend, "_fields", failing)
+    with pytest.raises(RuntimeError):
+        backend.index([renamed(BY_SLUG["frontera-books"], "Frontera Half"), BY_SLUG["clearscribe"]])
+    monkeypatch.undo()
+    assert names(backend, "frontera") == ["Frontera Books"]  # nothing half-written
+    backend.writer_timeout = 0.5  # the lock was released: no waiting needed
     backend.index([renamed(BY_SLUG["frontera-books"], "Frontera Ledger")])
     assert names(backend, "frontera") == ["Frontera Ledger"]
+
+
+def test_out_of_range_numbers_are_clamped_not_fatal(backend: WhooshBackend) -> None:
+    huge = replace(BY_SLUG["clearscribe"], rate_min_cents=2**40, review_count=2**40)
+    backend.index([huge])
+    assert backend.search(SearchQuery(sort="reviews")).hits[0].slug == "clearscribe"
+
+
+def test_the_last_change_to_a_vendor_in_one_batch_wins(backend: WhooshBackend) -> None:
+    cebu = BY_SLUG["cebu-data-works"]
+    backend.index([renamed(cebu, "Cebu One"), renamed(cebu, "Cebu Two")])
+    assert names(backend, "cebu") == ["Cebu Two"]
+    backend.index([renamed(cebu, "Cebu Three"), replace(cebu, status="draft")])
+    assert names(backend, "cebu") == []
+
+
+def test_an_empty_index_answers_with_nothing(tmp_path: Path) -> None:
+    backend = WhooshBackend(tmp_path)
+    assert backend.rebuild([]) == 0
+    assert backend.healthy()
+    results = backend.search(SearchQuery(text="payrol", sort="rating"))
+    assert (results.total, results.hits, results.suggestion) == (0, [], None)
+    assert backend.suggest("pay") == []
+
+
+def test_threads_can_share_one_backend_while_it_is_updated(backend: WhooshBackend) -> None:
+    errors: list[BaseException] = []
+
+    def searching() -> None:
+        try:
+            for _ in range(15):
+                assert backend.search(SearchQuery(text="payroll")).total == 4
+                assert backend.suggest("payr")
+        except BaseException as exc:  # reported to the test thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=searching) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for n in range(5):
+        backend.index([renamed(BY_SLUG["frontera-books"], f"Frontera {n}")])
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert names(backend, "frontera") == ["Frontera 4"]
+
+
+def test_filters_and_facets_hold_across_several_segments(backend: WhooshBackend) -> None:
+    for doc in PUBLISHED[:6]:  # one commit (segment) each
+        backend.index([renamed(doc, doc.name + " Updated")])
+    results = backend.search(SearchQuery(text="payroll", countries=("US",)))
+    assert {h.id for h in results.hits} == {11, 12}
+    assert results.facets["country"] == [("US", 2), ("IN", 1), ("PH", 1)]
+    rated = backend.search(SearchQuery(text="updated", sort="rating", min_rating_x100=440))
+    assert [h.id for h in rated.hits] == [1, 4]

@@ -31,11 +31,25 @@ def test_exact_word_ranks_above_its_one_edit_neighbour(search: WhooshBackend) ->
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("payrol", {"manila-payroll-partners", "pune-payroll-services", "austin-hr-partners",
-                    "denver-payroll-cloud"}),
+        (
+            "payrol",
+            {
+                "manila-payroll-partners",
+                "pune-payroll-services",
+                "austin-hr-partners",
+                "denver-payroll-cloud",
+            },
+        ),
         ("bookeeping", {"ledgerline-krakow", "frontera-books"}),
-        ("recruitmnet", {"pune-payroll-services", "delhi-talent-bridge", "austin-hr-partners",
-                         "acme-script-staffing"}),
+        (
+            "recruitmnet",
+            {
+                "pune-payroll-services",
+                "delhi-talent-bridge",
+                "austin-hr-partners",
+                "acme-script-staffing",
+            },
+        ),
     ],
 )
 def test_one_edit_typo_in_a_long_word_still_finds_the_vendor(
@@ -158,7 +172,7 @@ HOSTILE = [
     "?",
     "\\",
     "\x00payroll\x00",
-    "title:\"x\"~2^3",
+    'title:"x"~2^3',
     "'; DROP TABLE vendor; --",
     "%s %d {0}",
     "🙂 payroll 🙂",
