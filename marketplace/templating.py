@@ -34,6 +34,21 @@ def format_unit_price(amount: Decimal | None, currency: str = "USD") -> str:
     return format_money(amount, currency, places=min(max(int(exponent), 2), 4))
 
 
+UNIT_SINGULAR = {
+    "employees paid per month": "employee",
+    "records per month": "record",
+    "users supported": "user",
+    "FTE": "FTE",
+    "hours per month": "hour",
+    "transactions per month": "transaction",
+}
+
+
+def unit_singular(unit: str | None) -> str:
+    """ "employees paid per month" -> "employee", for "$9.40 per employee per month"."""
+    return UNIT_SINGULAR.get(unit or "", "unit")
+
+
 def format_date(value: date | datetime | None) -> str:
     """Dates in words: "23 November 2026"."""
     if value is None:
@@ -94,6 +109,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=format_money,
         unit_money=format_unit_price,
+        unit_singular=unit_singular,
         date=format_date,
         datetime=format_datetime,
         ago=time_ago,

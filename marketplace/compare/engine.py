@@ -667,7 +667,9 @@ def explain(comparison: Comparison, names: Mapping[str, str] | None = None) -> d
         else:
             verb = "comes" if points[top] == 1 else "come"
             head += f"{points[top]:f} of its {_points(total)} {verb} from {CRITERION_LABELS[top]}"
-        sentences[result.id] = head + _tail(comparison, result, winner, name_of) + "."
+        text = head + _tail(comparison, result, winner, name_of)
+        # Names like "Vistula Sp. z o.o." already end the sentence.
+        sentences[result.id] = text if text.endswith(".") else text + "."
     return sentences
 
 

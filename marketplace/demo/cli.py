@@ -10,7 +10,9 @@ demo_cli = AppGroup("demo", help="Demo data.")
 
 @demo_cli.command("load")
 @click.option("--vendors", default=3000, show_default=True, help="How many vendors to create.")
-@click.option("--seed", default=20261123, show_default=True, help="Random seed (same seed, same data).")
+@click.option(
+    "--seed", default=20261123, show_default=True, help="Random seed (same seed, same data)."
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def load_command(vendors: int, seed: int, if_empty: bool) -> None:
     """Load demo vendors, buyers, requests, quotes and reviews."""
