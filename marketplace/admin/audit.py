@@ -29,6 +29,8 @@ ACTIONS: dict[str, str] = {
     "vendor.request_changes": "Vendor asked for changes",
     "vendor.suspend": "Vendor suspended",
     "vendor.reinstate": "Vendor reinstated",
+    "vendor.verify": "Vendor marked verified",
+    "vendor.unverify": "Vendor verification removed",
     "certification.verify": "Certification verified",
     "certification.revoke": "Certification verification revoked",
     "review.publish": "Review published",

@@ -229,6 +229,40 @@ def reinstate_vendor(admin: User, vendor: Vendor, reason: object, now: datetime)
     return vendor
 
 
+def set_vendor_verified(
+    admin: User, vendor: Vendor, verified: bool, note: object, now: datetime
+) -> Vendor:
+    """Grant or remove the "Verified" badge (the company's identity and registration were checked).
+
+    The note says what was checked (company registry entry, call with a director, ...); it is
+    required, because a badge buyers rely on must be explainable from the audit log.
+    """
+    _require_admin(admin)
+    reason = _reason(note)
+    result = db.session.execute(
+        update(Vendor)
+        .where(Vendor.id == vendor.id, Vendor.verified.is_(not verified))
+        .values(verified=verified, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(vendor)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        state = "verified" if vendor.verified else "not verified"
+        raise ModerationError(f"{vendor.name} is already {state}.")
+    record(
+        admin,
+        "vendor.verify" if verified else "vendor.unverify",
+        "vendor",
+        vendor.id,
+        before={"verified": not verified},
+        after={"verified": verified},
+        note=reason,
+    )
+    enqueue_vendor(vendor.id)
+    db.session.flush()
+    return vendor
+
+
 # --- certifications ----------------------------------------------------------------------------
 
 

@@ -207,6 +207,7 @@ def _render_vendor(vendor: Vendor, failed: Failed | None = None, status: int = 2
             "changes": ChangesForm(formdata=None),
             "suspend": ReasonForm(formdata=None),
             "reinstate": ReasonForm(formdata=None),
+            "verified": ReasonForm(formdata=None),
             "verify": VerifyCertificationForm(formdata=None),
             "revoke": ReasonForm(formdata=None),
             "hide": ReasonForm(formdata=None),
@@ -293,6 +294,21 @@ def reinstate_vendor(vendor_id: int) -> Any:
         ReasonForm(),
         lambda v, f: services.reinstate_vendor(current_user, v, f.reason.data, utcnow()),
         "{name} is reinstated and public again.",
+    )
+
+
+@bp.route("/vendors/<int:vendor_id>/verified", methods=["POST"])
+def set_vendor_verified(vendor_id: int) -> Any:
+    """Grant or remove the company's "Verified" badge, with a note of what was checked."""
+    verified = request.form.get("verified") == "1"
+    return _vendor_action(
+        vendor_id,
+        "verified",
+        ReasonForm(),
+        lambda v, f: services.set_vendor_verified(
+            current_user, v, verified, f.reason.data, utcnow()
+        ),
+        "{name} is now verified." if verified else "{name} is no longer marked verified.",
     )
 
 

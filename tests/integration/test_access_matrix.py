@@ -83,6 +83,7 @@ ACCESS: dict[str, str] = {
     "admin.request_changes": "admin",
     "admin.suspend_vendor": "admin",
     "admin.reinstate_vendor": "admin",
+    "admin.set_vendor_verified": "admin",
     "admin.verify_certification": "admin",
     "admin.revoke_certification": "admin",
     "admin.publish_review": "admin",

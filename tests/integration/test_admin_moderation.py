@@ -324,6 +324,12 @@ AUDITED: dict[str, tuple[Callable[[], Any], Callable[[Any, Any], Any], str, str]
         "vendor.reinstate",
         "vendor",
     ),
+    "set_vendor_verified": (
+        lambda: _setup_vendor("published"),
+        lambda a, v: services.set_vendor_verified(a, v, True, "Company registry checked", utcnow()),
+        "vendor.verify",
+        "vendor",
+    ),
     "verify_certification": (
         _setup_cert,
         lambda a, c: services.verify_certification(a, c, "Seen", None, utcnow()),
@@ -452,3 +458,56 @@ def test_admin_http_actions_reach_the_services(app):
             "vendor.approve",
             "vendor.suspend",
         ]
+
+
+def test_admin_grants_and_removes_the_verified_badge_with_a_note(app, client):
+    from tests.conftest import login
+
+    with app.app_context():
+        admin_user = create_user("admin")
+        vendor = create_vendor(status="published")
+        db.session.commit()
+        vendor_id, token = vendor.id, admin_user.session_token
+    login(client, token)
+    url = f"/admin/vendors/{vendor_id}/verified"
+    missing_note = client.post(url, data={"verified": "1", "reason": ""})
+    assert missing_note.status_code == 422
+    assert (
+        client.post(url, data={"verified": "1", "reason": "Registry entry 12345 seen"}).status_code
+        == 302
+    )
+    again = client.post(url, data={"verified": "1", "reason": "Registry entry 12345 seen"})
+    assert again.status_code == 422 and b"already verified" in again.data
+    with app.app_context():
+        from marketplace.directory.models import Vendor
+
+        assert db.session.get(Vendor, vendor_id).verified is True
+        actions = db.session.scalars(
+            select(AuditLog.action).where(AuditLog.target_id == vendor_id)
+        ).all()
+        assert "vendor.verify" in actions
+    assert (
+        client.post(url, data={"verified": "0", "reason": "Registration lapsed"}).status_code == 302
+    )
+    with app.app_context():
+        from marketplace.directory.models import Vendor
+
+        assert db.session.get(Vendor, vendor_id).verified is False
+
+
+def test_non_admins_cannot_touch_the_verified_badge(app, client):
+    from tests.conftest import login
+
+    with app.app_context():
+        vendor = create_vendor(status="published")
+        db.session.commit()
+        vendor_id, token = vendor.id, vendor.owner.session_token
+    login(client, token)
+    response = client.post(
+        f"/admin/vendors/{vendor_id}/verified", data={"verified": "1", "reason": "Trust me"}
+    )
+    assert response.status_code == 403
+    with app.app_context():
+        from marketplace.directory.models import Vendor
+
+        assert db.session.get(Vendor, vendor_id).verified is False
