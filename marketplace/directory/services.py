@@ -572,6 +572,28 @@ def record_profile_view(vendor: Vendor, viewer: Any, now: datetime) -> bool:
     return True
 
 
+def record_search_appearances(vendor_ids: list[int], now: datetime) -> None:
+    """Count one search appearance today for each vendor shown on a results page (one upsert).
+
+    Vendors see these on their dashboard; a page shows at most 20 vendors, so this is one small
+    statement per search page.
+    """
+    if not vendor_ids:
+        return
+    table = VendorDailyStat.__table__
+    stmt = _insert(VendorDailyStat).values(
+        [
+            {"vendor_id": vid, "day": now.date(), "profile_views": 0, "search_appearances": 1}
+            for vid in sorted(set(vendor_ids))
+        ]
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.vendor_id, table.c.day],
+        set_={"search_appearances": table.c.search_appearances + 1},
+    )
+    db.session.execute(stmt)
+
+
 def profile_views(vendor_id: int, day: date) -> int:
     return int(
         db.session.scalar(

@@ -116,6 +116,13 @@ def search_page() -> str:
     from marketplace.directory.models import Vendor
 
     ids = [hit.id for hit in results.hits]
+    if ids:
+        from marketplace.clock import utcnow
+        from marketplace.directory.services import record_search_appearances
+
+        # Sorted ids: concurrent pages upsert rows in the same order, so they cannot deadlock.
+        record_search_appearances(ids, utcnow())
+        db.session.commit()
     vendors = (
         {
             v.id: v

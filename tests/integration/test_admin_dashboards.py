@@ -178,10 +178,29 @@ def test_vendor_dashboard_page(sqlite_app):
         db.session.commit()
     login(client, owner)
     page = client.get("/dashboard").get_data(as_text=True)
-    assert 'stat-value">7</span>' in page and 'stat-value">31</span>' in page
+    # Free plan: the pipeline figures and the allowance, with an offer for the analytics.
     assert "Quotes left this month, of 5 on the free plan" in page
     assert 'stat-value">5</span>' in page
+    assert 'stat-value">7</span>' not in page and "See how buyers find you" in page
+    assert "style=" not in page
+
+
+def test_pro_vendors_get_the_visibility_analytics(sqlite_app):
+    app, client = sqlite_app, sqlite_app.test_client()
+    with app.app_context():
+        vendor = create_vendor(plan="pro")
+        db.session.add(
+            VendorDailyStat(
+                vendor_id=vendor.id, day=utcnow().date(), profile_views=7, search_appearances=31
+            )
+        )
+        owner = ref(vendor.owner)
+        db.session.commit()
+    login(client, owner)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert 'stat-value">7</span>' in page and 'stat-value">31</span>' in page
     assert 'role="img"' in page and "style=" not in page
+    assert "See how buyers find you" not in page
 
 
 def test_buyer_savings_use_total_contract_cost_and_exchange_rates(ctx):

@@ -92,3 +92,20 @@ def test_autocomplete_needs_two_characters_and_returns_names(client, corpus):
 
 def test_invalid_utf8_in_the_query_string_is_not_a_500(client, corpus):
     assert client.get("/search?q=%00%ED%A0%80%FF").status_code == 200
+
+
+def test_search_pages_count_appearances_for_the_vendor_dashboard(app, client, corpus):
+    from sqlalchemy import select
+
+    from marketplace.directory.models import Vendor, VendorDailyStat
+
+    client.get("/search?q=payroll")
+    client.get("/search?q=payroll")
+    with app.app_context():
+        vendor_id = db.session.scalar(
+            select(Vendor.id).where(Vendor.name == "Manila Payroll Partners")
+        )
+        counts = db.session.scalars(
+            select(VendorDailyStat.search_appearances).where(VendorDailyStat.vendor_id == vendor_id)
+        ).all()
+    assert counts == [2]
