@@ -38,6 +38,19 @@ target_db = current_app.extensions["migrate"].db
 # ... etc.
 
 
+#: Tables the migrations create that the ORM does not model (the PostgreSQL search index,
+#: kept by marketplace/search/postgres_backend.py): autogenerate must not propose dropping them.
+UNMODELLED_TABLES = frozenset({"vendor_search", "vendor_search_words"})  # schema "search"
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    if type_ == "table":
+        return name not in UNMODELLED_TABLES
+    if type_ == "index":
+        return getattr(getattr(obj, "table", None), "name", None) not in UNMODELLED_TABLES
+    return True
+
+
 def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
@@ -57,7 +70,12 @@ def run_migrations_offline():
 
     """
     url = config.get_main_option("sqlalchemy.url")
-    context.configure(url=url, target_metadata=get_metadata(), literal_binds=True)
+    context.configure(
+        url=url,
+        target_metadata=get_metadata(),
+        literal_binds=True,
+        include_object=include_object,
+    )
 
     with context.begin_transaction():
         context.run_migrations()
@@ -82,6 +100,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

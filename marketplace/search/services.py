@@ -23,7 +23,7 @@ from typing import Any
 
 import pycountry
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import delete, event, func, or_, select
+from sqlalchemy import delete, event, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from marketplace.directory.models import (
@@ -59,13 +59,33 @@ def enqueue_vendor(vendor_id: int) -> None:
 
 
 def make_backend(app: Flask) -> SearchBackend:
-    """Build the configured backend (``SEARCH_BACKEND``)."""
+    """Build the configured backend (``SEARCH_BACKEND``: whoosh, tantivy or postgres).
+
+    ``postgres`` keeps its index in the application database (table ``vendor_search``), so
+    every web host sees the same index; on any other database it is a configuration error.
+    """
     name = app.config["SEARCH_BACKEND"]
     if name == "whoosh":
         from marketplace.search.whoosh_backend import WhooshBackend
 
         return WhooshBackend(Path(app.config["SEARCH_INDEX_DIR"]))
-    raise RuntimeError(f"SEARCH_BACKEND={name!r} is not available; use 'whoosh'.")
+    if name == "tantivy":
+        from marketplace.search.tantivy_backend import TantivyBackend
+
+        return TantivyBackend(Path(app.config["SEARCH_INDEX_DIR"]) / "tantivy")
+    if name == "postgres":
+        dialect = db.engine.dialect.name
+        if dialect != "postgresql":
+            raise RuntimeError(
+                f"SEARCH_BACKEND='postgres' needs a PostgreSQL database, but the configured "
+                f"database is {dialect!r}; use SEARCH_BACKEND='whoosh' or 'tantivy' instead."
+            )
+        from marketplace.search.postgres_backend import PostgresBackend
+
+        return PostgresBackend(db.engine)
+    raise RuntimeError(
+        f"SEARCH_BACKEND={name!r} is not available; use 'whoosh', 'tantivy' or 'postgres'."
+    )
 
 
 def get_backend() -> SearchBackend:
@@ -171,16 +191,31 @@ def all_published_documents(batch: int = 1000) -> Iterable[VendorDocument]:
 # --- applying changes -------------------------------------------------------------------------
 
 
+# pg_advisory_xact_lock key shared by every process applying search_pending ("search" in hex).
+APPLY_LOCK_KEY = 0x736561726368
+
+
+def _lock_appliers() -> None:
+    """Wait for any other applier (PostgreSQL); released when this transaction ends."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPLY_LOCK_KEY})
+
+
 def apply_pending(limit: int = 500) -> int:
     """Index the vendors recorded in ``search_pending`` and delete the rows applied.
 
-    Safe to run from several processes at once: each deletes only the row ids it read, and
-    indexing the same vendor twice is an idempotent upsert.
+    Safe to run from several processes and hosts at once: on PostgreSQL appliers take a
+    transaction-scoped advisory lock first, so they run one after another and each pending row
+    is applied once, by whichever applier read it (a later applier reads the vendor's newer
+    state, so an older document never overwrites a newer one). Each deletes only the row ids it
+    read, and indexing the same vendor twice is an idempotent upsert anyway.
     """
+    _lock_appliers()
     rows = db.session.execute(
         select(SearchPending.id, SearchPending.vendor_id).order_by(SearchPending.id).limit(limit)
     ).all()
     if not rows:
+        db.session.commit()  # ends the transaction, releasing the advisory lock
         return 0
     row_ids = [r.id for r in rows]
     vendor_ids = {r.vendor_id for r in rows}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,10 +20,51 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base
 
 
-@pytest.fixture(scope="module")
-def search(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> WhooshBackend:
-    """Read-only: tests using it must not write (use ``backend`` for that)."""
+#: Backends the read-only behavioural tests (text, facets and filters, suggestions) run on.
+#: "postgres" runs only when PostgreSQL is reachable (``TEST_DATABASE_URL``), otherwise it is
+#: skipped (or fails the run with ``REQUIRE_SERVICES=1``).
+BACKENDS = ("whoosh", "tantivy", "postgres")
+
+
+@pytest.fixture(scope="session")
+def tantivy_corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from marketplace.search.tantivy_backend import TantivyBackend
+
+    base = tmp_path_factory.mktemp("tantivy-corpus-index")
+    TantivyBackend(base).rebuild(CORPUS)
+    return base
+
+
+@pytest.fixture(scope="session")
+def postgres_search(request: pytest.FixtureRequest) -> Any:
+    """The corpus in ``vendor_search`` of a migrated PostgreSQL test database."""
+    from sqlalchemy import create_engine
+
+    from marketplace.search.postgres_backend import PostgresBackend
+
+    url = request.getfixturevalue("postgres_url")
+    engine = create_engine(url)
+    backend = PostgresBackend(engine)
+    backend.rebuild(CORPUS)
+    yield backend
+    engine.dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def search(
+    request: pytest.FixtureRequest,
+    corpus_index: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Any:
+    """Read-only, one per backend: tests using it must not write (use ``backend`` for that)."""
+    if request.param == "postgres":
+        return request.getfixturevalue("postgres_search")
     base = tmp_path_factory.mktemp("search") / "search"
+    if request.param == "tantivy":
+        from marketplace.search.tantivy_backend import TantivyBackend
+
+        shutil.copytree(request.getfixturevalue("tantivy_corpus_index"), base)
+        return TantivyBackend(base)
     shutil.copytree(corpus_index, base)
     return WhooshBackend(base)
 
