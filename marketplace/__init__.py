@@ -57,22 +57,26 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
+    from marketplace.api.token_views import bp as api_tokens_bp
     from marketplace.api.views import bp as api_bp
     from marketplace.billing.views import bp as billing_bp
     from marketplace.comparison.views import bp as compare_bp
     from marketplace.directory.views import bp as directory_bp
+    from marketplace.health import bp as health_bp
     from marketplace.notify.views import bp as notify_bp
     from marketplace.pages import bp as pages_bp
     from marketplace.quotes.views import bp as quotes_bp
     from marketplace.reviews.views import bp as reviews_bp
     from marketplace.search.views import bp as search_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(directory_bp)
     app.register_blueprint(notify_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
     app.register_blueprint(compare_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(admin_bp)

@@ -107,6 +107,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Sourcewise <no-reply@sourcewise.local>"),
+        # Optional "module:Class" transport for the outbox (an e-mail API client; tests record).
+        "MAIL_TRANSPORT": os.environ.get("MAIL_TRANSPORT", ""),
         # Search.
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search")),

@@ -23,7 +23,11 @@ def reindex_command() -> None:
 
 @search_cli.command("sync")
 def sync_command() -> None:
-    """Apply vendor changes that were committed but not yet indexed."""
+    """Apply vendor changes that were committed but not yet indexed.
+
+    Safe on several hosts at once: on PostgreSQL appliers take turns (an advisory lock), so each
+    pending change is applied once.
+    """
     click.echo(f"Applied {sync_all():,} pending vendor changes.")
 
 
