@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts.views import bp as accounts_bp
     from marketplace.admin.views import bp as admin_bp
+    from marketplace.api.token_views import bp as api_tokens_bp
     from marketplace.api.views import bp as api_bp
     from marketplace.billing.views import bp as billing_bp
     from marketplace.comparison.views import bp as compare_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notify_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
     app.register_blueprint(compare_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(admin_bp)

@@ -49,8 +49,10 @@ def decode_cursor(token: str, kind: str) -> dict[str, Any]:
         raise FieldErrors({"cursor": "This cursor belongs to another list."})
     if data.get("f") != query_fingerprint():
         raise FieldErrors(
-            {"cursor": "This cursor was made for other filters or another page size; "
-                       "repeat the same query with it."}
+            {
+                "cursor": "This cursor was made for other filters or another page size; "
+                "repeat the same query with it."
+            }
         )
     return data
 

@@ -114,6 +114,11 @@ def listing(item: str, description: str, **extra: Any) -> dict[str, Any]:
 DATETIME_OUT = {"type": "string", "format": "date-time"}
 DATE_OUT = {"type": "string", "format": "date"}
 MONEY_OUT = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$"}
+SIGNED_MONEY_OUT = {
+    "type": "string",
+    "pattern": r"^-?[0-9]+\.[0-9]{2}$",
+    "description": "Negative when outsourcing costs more than doing it in house.",
+}
 UNIT_PRICE_OUT = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2,4}$"}
 SLUGS = {"type": "array", "items": {"type": "string"}}
 
@@ -367,7 +372,9 @@ COMPONENTS.update(
             },
             "An invitation to quote (a lead), as the invited vendor sees it.",
         ),
-        "LeadList": listing("Lead", "The caller's invitations to published requests, newest first."),
+        "LeadList": listing(
+            "Lead", "The caller's invitations to published requests, newest first."
+        ),
         "MessageList": listing("Message", "The thread, oldest first."),
         "ComparisonEntry": out(
             {
@@ -399,7 +406,7 @@ COMPONENTS.update(
 )
 # Savings appear only when the request states its in-house cost (DESIGN 9).
 COMPONENTS["ComparisonEntry"]["properties"].update(
-    {"savings": MONEY_OUT, "savings_pct": {"type": ["number", "null"]}}
+    {"savings": SIGNED_MONEY_OUT, "savings_pct": {"type": ["number", "null"]}}
 )
 COMPONENTS.update(
     {
@@ -555,10 +562,13 @@ COMPONENTS.update(
                         "currency": {"type": "string"},
                         "quantity": {"type": ["integer", "string"], "minimum": 1},
                         "contract_months": {
-                            "type": ["integer", "string"], "minimum": 1, "maximum": 120,
+                            "type": ["integer", "string"],
+                            "minimum": 1,
+                            "maximum": 120,
                         },
                         "in_house_monthly_cost": {
-                            "type": ["string", "integer", "null"], "minimum": 1,
+                            "type": ["string", "integer", "null"],
+                            "minimum": 1,
                         },
                         "required_certifications": {
                             "type": ["array", "null"],
@@ -599,7 +609,8 @@ COMPONENTS.update(
                                     "name": {"type": ["string", "null"]},
                                     "rating": {**_NUMBERISH_NULL, "maximum": 5},
                                     "review_count": {
-                                        "type": ["integer", "string", "null"], "minimum": 0,
+                                        "type": ["integer", "string", "null"],
+                                        "minimum": 0,
                                     },
                                     "median_response_hours": _NUMBERISH_NULL,
                                     "certifications": {
@@ -637,12 +648,18 @@ COMPONENTS.update(
                             "scores": out({c: {"type": "number"} for c in CRITERIA}),
                             "contributions": out({c: {"type": "number"} for c in CRITERIA}),
                             "dominated": {"type": "boolean"},
-                            "savings": MONEY_OUT,
+                            "savings": SIGNED_MONEY_OUT,
                             "savings_pct": {"type": ["number", "null"]},
                         },
                         (
-                            "id", "rank", "monthly", "total", "score", "scores",
-                            "contributions", "dominated",
+                            "id",
+                            "rank",
+                            "monthly",
+                            "total",
+                            "score",
+                            "scores",
+                            "contributions",
+                            "dominated",
                         ),
                         closed=False,
                     ),

@@ -17,18 +17,42 @@ from tests.fixtures.factories import create_user
 
 def body(**overrides):
     data = {
-        "request": {"currency": "USD", "quantity": 250, "contract_months": 12,
-                    "in_house_monthly_cost": "9000.00"},
+        "request": {
+            "currency": "USD",
+            "quantity": 250,
+            "contract_months": 12,
+            "in_house_monthly_cost": "9000.00",
+        },
         "quotes": [
-            {"id": "q1", "pricing_model": "per_unit_month", "unit_price": "12.50",
-             "hours_per_month": None, "setup_fee": "500.00", "minimum_monthly": "0",
-             "currency": "USD", "sla": {"turnaround_hours": 24, "accuracy_pct": 99.5},
-             "vendor": {"rating": 4.6, "review_count": 12, "median_response_hours": 3.0,
-                        "certifications": ["iso-27001"]}},
-            {"id": "q2", "pricing_model": "fixed_month", "unit_price": "2800",
-             "currency": "EUR", "sla": {"turnaround_hours": 48, "accuracy_pct": None},
-             "vendor": {"rating": None, "review_count": 0, "median_response_hours": None,
-                        "certifications": []}},
+            {
+                "id": "q1",
+                "pricing_model": "per_unit_month",
+                "unit_price": "12.50",
+                "hours_per_month": None,
+                "setup_fee": "500.00",
+                "minimum_monthly": "0",
+                "currency": "USD",
+                "sla": {"turnaround_hours": 24, "accuracy_pct": 99.5},
+                "vendor": {
+                    "rating": 4.6,
+                    "review_count": 12,
+                    "median_response_hours": 3.0,
+                    "certifications": ["iso-27001"],
+                },
+            },
+            {
+                "id": "q2",
+                "pricing_model": "fixed_month",
+                "unit_price": "2800",
+                "currency": "EUR",
+                "sla": {"turnaround_hours": 48, "accuracy_pct": None},
+                "vendor": {
+                    "rating": None,
+                    "review_count": 0,
+                    "median_response_hours": None,
+                    "certifications": [],
+                },
+            },
         ],
     }
     data.update(overrides)
@@ -64,7 +88,7 @@ def test_anonymous_caller_gets_the_ranking_in_design_shape(client, rates):
 def test_exact_decimals_sent_as_json_numbers_are_not_rounded_through_float(client, rates):
     payload = body()
     payload["quotes"][0]["vendor"]["rating"] = 4.6
-    raw = json.dumps(payload).replace('"12.50"', '12.50')
+    raw = json.dumps(payload).replace('"12.50"', "12.50")
     response = client.post("/api/v1/compare", data=raw, content_type="application/json")
     assert response.status_code in (200, 422)
     if response.status_code == 422:
@@ -83,9 +107,12 @@ def test_exact_decimals_sent_as_json_numbers_are_not_rounded_through_float(clien
         (lambda b: b["request"].update(quantity=0), "request.quantity"),
         (lambda b: b["request"].update(quantity="ten"), "request.quantity"),
         (lambda b: b.update(quotes=[]), "quotes"),
-        (lambda b: b["request"].update(weights={"price": 0, "quality": 0, "sla": 0,
-                                                 "compliance": 0, "responsiveness": 0}),
-         "request.weights"),
+        (
+            lambda b: b["request"].update(
+                weights={"price": 0, "quality": 0, "sla": 0, "compliance": 0, "responsiveness": 0}
+            ),
+            "request.weights",
+        ),
         (lambda b: b["quotes"][0].pop("vendor"), "quotes[0].vendor"),
         (lambda b: b.update(request="nope"), "request"),
         (lambda b: b["request"].update(currency="usd dollars"), "request.currency"),
@@ -126,26 +153,33 @@ def test_unreadable_bodies_answer_4xx_problem_json(client, raw, content_type, st
 
 
 def test_an_unknown_or_revoked_token_is_refused(app, client, rates):
-    response = client.post("/api/v1/compare", json=body(),
-                           headers={"Authorization": "Bearer mkp_nope"})
+    response = client.post(
+        "/api/v1/compare", json=body(), headers={"Authorization": "Bearer mkp_nope"}
+    )
     assert response.status_code == 401
     with app.app_context():
         user = create_user("buyer")
         token, plain = create_api_token(user, "script", utcnow())
         token.revoked_at = utcnow()
         db.session.commit()
-    response = client.post("/api/v1/compare", json=body(),
-                           headers={"Authorization": f"Bearer {plain}"})
+    response = client.post(
+        "/api/v1/compare", json=body(), headers={"Authorization": f"Bearer {plain}"}
+    )
     assert response.status_code == 401
 
 
 class TestRateLimit:
     @pytest.fixture
     def app_config(self):
-        return {"RATELIMIT_ENABLED": True, "API_RATE_LIMIT_ANON": "2 per minute",
-                "API_RATE_LIMIT_TOKEN": "5 per minute"}
+        return {
+            "RATELIMIT_ENABLED": True,
+            "API_RATE_LIMIT_ANON": "2 per minute",
+            "API_RATE_LIMIT_TOKEN": "5 per minute",
+        }
 
-    def test_anonymous_callers_are_limited_per_address_and_tokens_get_more(self, app, client, rates):
+    def test_anonymous_callers_are_limited_per_address_and_tokens_get_more(
+        self, app, client, rates
+    ):
         codes = [client.post("/api/v1/compare", json=body()).status_code for _ in range(3)]
         assert codes == [200, 200, 429]
         with app.app_context():
@@ -153,8 +187,10 @@ class TestRateLimit:
             _, plain = create_api_token(user, "script", utcnow())
             db.session.commit()
         headers = {"Authorization": f"Bearer {plain}"}
-        codes = [client.post("/api/v1/compare", json=body(), headers=headers).status_code
-                 for _ in range(5)]
+        codes = [
+            client.post("/api/v1/compare", json=body(), headers=headers).status_code
+            for _ in range(5)
+        ]
         assert codes == [200] * 5
         limited = client.post("/api/v1/compare", json=body(), headers=headers)
         assert limited.status_code == 429
