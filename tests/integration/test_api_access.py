@@ -44,31 +44,46 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/categories", "public"),
     Endpoint("GET", "/api/v1/certifications", "public"),
     Endpoint("GET", "/api/v1/openapi.json", "public"),
-    Endpoint("POST", "/api/v1/compare", "public", {
-        "request": {"currency": "USD", "quantity": 10, "contract_months": 12},
-        "quotes": [{"id": "a", "pricing_model": "fixed_month", "unit_price": "100",
-                    "vendor": {}}]}),
+    Endpoint(
+        "POST",
+        "/api/v1/compare",
+        "public",
+        {
+            "request": {"currency": "USD", "quantity": 10, "contract_months": 12},
+            "quotes": [
+                {"id": "a", "pricing_model": "fixed_month", "unit_price": "100", "vendor": {}}
+            ],
+        },
+    ),
     Endpoint("GET", "/api/v1/requests", "buyer"),
-    Endpoint("POST", "/api/v1/requests", "buyer", {
-        "title": "Payroll for 60 people", "category": "payroll", "quantity": 60,
-        "contract_months": 12, "quotes_due_at": "2099-01-01T00:00:00Z"}),
+    Endpoint(
+        "POST",
+        "/api/v1/requests",
+        "buyer",
+        {
+            "title": "Payroll for 60 people",
+            "category": "payroll",
+            "quantity": 60,
+            "contract_months": 12,
+            "quotes_due_at": "2099-01-01T00:00:00Z",
+        },
+    ),
     Endpoint("GET", "/api/v1/requests/{request}", "buyer"),
     Endpoint("POST", "/api/v1/requests/{request}/publish", "buyer"),
-    Endpoint("POST", "/api/v1/requests/{request}/invitations", "buyer",
-             {"vendor_ids": [1]}),
+    Endpoint("POST", "/api/v1/requests/{request}/invitations", "buyer", {"vendor_ids": [1]}),
     Endpoint("GET", "/api/v1/requests/{request}/quotes", "buyer"),
     Endpoint("GET", "/api/v1/requests/{request}/comparison", "buyer"),
     Endpoint("POST", "/api/v1/requests/{request}/award", "buyer", {"quote_id": 1}),
     Endpoint("GET", "/api/v1/invitations", "vendor"),
     Endpoint("POST", "/api/v1/invitations/{invitation}/quotes", "vendor", QUOTE),
-    Endpoint("POST", "/api/v1/invitations/{invitation}/decline", "vendor",
-             {"reason": "Too busy."}),
+    Endpoint("POST", "/api/v1/invitations/{invitation}/decline", "vendor", {"reason": "Too busy."}),
     Endpoint("POST", "/api/v1/quotes/{quote}/withdraw", "vendor"),
     Endpoint("GET", "/api/v1/profile", "vendor"),
     Endpoint("PATCH", "/api/v1/profile", "vendor", {"city": "Manila"}),
     Endpoint("GET", "/api/v1/requests/{request}/threads/{vendor}/messages", "member"),
-    Endpoint("POST", "/api/v1/requests/{request}/threads/{vendor}/messages", "member",
-             {"body": "Hello"}),
+    Endpoint(
+        "POST", "/api/v1/requests/{request}/threads/{vendor}/messages", "member", {"body": "Hello"}
+    ),
 ]
 PROTECTED = [e for e in ENDPOINTS if e.who != "public"]
 WRITES = [e for e in ENDPOINTS if e.method != "GET" and e.who != "public"]
@@ -139,11 +154,15 @@ def assert_problem(response, status: int, endpoint: Endpoint) -> None:
 def test_the_right_caller_gets_through_on_every_endpoint(client, world):
     owner = {"public": "buyer_a", "buyer": "buyer_a", "vendor": "vendor_x", "member": "vendor_x"}
     for endpoint in ENDPOINTS:
-        response = call(client, endpoint, endpoint.url(world["ids"]),
-                        world["token"][owner[endpoint.who]])
+        response = call(
+            client, endpoint, endpoint.url(world["ids"]), world["token"][owner[endpoint.who]]
+        )
         # 409/422: allowed in, refused by the workflow (e.g. publishing an open request).
         assert response.status_code in (200, 201, 409, 422), (
-            str(endpoint), response.status_code, response.json)
+            str(endpoint),
+            response.status_code,
+            response.json,
+        )
 
 
 def test_protected_endpoints_answer_401_without_a_token(client, world):
@@ -155,12 +174,14 @@ def test_protected_endpoints_answer_401_without_a_token(client, world):
 
 @pytest.mark.parametrize("bad", ["revoked", "unknown", "malformed"])
 def test_a_revoked_unknown_or_malformed_token_answers_401_everywhere(client, world, bad):
-    token = {"revoked": world["token"]["revoked"], "unknown": "mkp_not-a-token",
-             "malformed": None}[bad]
+    token = {"revoked": world["token"]["revoked"], "unknown": "mkp_not-a-token", "malformed": None}[
+        bad
+    ]
     for endpoint in ENDPOINTS:
         headers = {"Authorization": f"Bearer {token}" if token else "Token abc"}
-        response = client.open(endpoint.url(world["ids"]), method=endpoint.method,
-                               json=endpoint.body, headers=headers)
+        response = client.open(
+            endpoint.url(world["ids"]), method=endpoint.method, json=endpoint.body, headers=headers
+        )
         assert_problem(response, 401, endpoint)
 
 
@@ -169,14 +190,14 @@ def test_a_deactivated_users_token_stops_working(app, client, world):
         token = db.session.query(ApiToken).filter_by(name="x").one()
         token.user.active = False
         db.session.commit()
-    response = client.get("/api/v1/profile",
-                          headers={"Authorization": f"Bearer {world['token']['vendor_x']}"})
+    response = client.get(
+        "/api/v1/profile", headers={"Authorization": f"Bearer {world['token']['vendor_x']}"}
+    )
     assert response.status_code == 401
 
 
 def test_the_wrong_kind_of_account_answers_403(client, world):
-    wrong = {"buyer": ("vendor_x", "admin"), "vendor": ("buyer_a", "admin"),
-             "member": ("admin",)}
+    wrong = {"buyer": ("vendor_x", "admin"), "vendor": ("buyer_a", "admin"), "member": ("admin",)}
     for endpoint in PROTECTED:
         for caller in wrong[endpoint.who]:
             response = call(client, endpoint, endpoint.url(world["ids"]), world["token"][caller])
@@ -193,9 +214,11 @@ def test_another_buyers_request_answers_404(client, world):
 
 def test_awarding_a_quote_of_another_request_answers_404(app, client, world):
     ids = world["ids"]
-    response = client.post(f"/api/v1/requests/{ids['request']}/award",
-                           json={"quote_id": ids["quote_z"]},
-                           headers={"Authorization": f"Bearer {world['token']['buyer_a']}"})
+    response = client.post(
+        f"/api/v1/requests/{ids['request']}/award",
+        json={"quote_id": ids["quote_z"]},
+        headers={"Authorization": f"Bearer {world['token']['buyer_a']}"},
+    )
     assert response.status_code == 404
     with app.app_context():
         assert db.session.get(Quote, ids["quote_z"]).status == "submitted"
@@ -208,20 +231,32 @@ def test_another_vendors_lead_quote_or_thread_answers_404(app, client, world):
         # Y is invited to the same request, but X's lead, quote and thread are X's alone.
         ("vendor_y", "POST", f"/api/v1/quotes/{ids['quote']}/withdraw", None),
         ("vendor_y", "POST", f"/api/v1/invitations/{ids['invitation']}/quotes", QUOTE),
-        ("vendor_y", "POST", f"/api/v1/invitations/{ids['invitation']}/decline",
-         {"reason": "x"}),
-        ("vendor_y", "GET", f"/api/v1/requests/{ids['request']}/threads/{ids['vendor']}/messages",
-         None),
-        ("vendor_y", "POST",
-         f"/api/v1/requests/{ids['request']}/threads/{ids['vendor']}/messages", {"body": "hi"}),
+        ("vendor_y", "POST", f"/api/v1/invitations/{ids['invitation']}/decline", {"reason": "x"}),
+        (
+            "vendor_y",
+            "GET",
+            f"/api/v1/requests/{ids['request']}/threads/{ids['vendor']}/messages",
+            None,
+        ),
+        (
+            "vendor_y",
+            "POST",
+            f"/api/v1/requests/{ids['request']}/threads/{ids['vendor']}/messages",
+            {"body": "hi"},
+        ),
         # Z was never invited to A's request.
-        ("vendor_z", "GET",
-         f"/api/v1/requests/{ids['request']}/threads/{ids['vendor_z']}/messages", None),
+        (
+            "vendor_z",
+            "GET",
+            f"/api/v1/requests/{ids['request']}/threads/{ids['vendor_z']}/messages",
+            None,
+        ),
         ("vendor_z", "POST", f"/api/v1/quotes/{ids['quote_y']}/withdraw", None),
     ]
     for caller, method, url, body in refused:
-        response = client.open(url, method=method, json=body,
-                               headers={"Authorization": f"Bearer {token[caller]}"})
+        response = client.open(
+            url, method=method, json=body, headers={"Authorization": f"Bearer {token[caller]}"}
+        )
         assert response.status_code == 404, (caller, method, url, response.json)
         assert response.mimetype == "application/problem+json"
     with app.app_context():
@@ -231,8 +266,9 @@ def test_another_vendors_lead_quote_or_thread_answers_404(app, client, world):
 def test_ids_that_cannot_exist_answer_404(client, world):
     token = world["token"]["buyer_a"]
     for request_id in ("0", "2147483648", "99999999999999999999"):
-        response = client.get(f"/api/v1/requests/{request_id}",
-                              headers={"Authorization": f"Bearer {token}"})
+        response = client.get(
+            f"/api/v1/requests/{request_id}", headers={"Authorization": f"Bearer {token}"}
+        )
         assert_problem(response, 404, Endpoint("GET", request_id, "buyer"))
 
 
@@ -260,8 +296,12 @@ def test_protected_endpoints_declare_their_security_in_the_document(client):
     document = client.get("/api/v1/openapi.json").json
     for endpoint in ENDPOINTS:
         path = endpoint.path.removeprefix("/api/v1").replace("{vendor_slug}", "{slug}")
-        for name, real in (("{request}", "{request_id}"), ("{invitation}", "{invitation_id}"),
-                           ("{quote}", "{quote_id}"), ("{vendor}", "{vendor_id}")):
+        for name, real in (
+            ("{request}", "{request_id}"),
+            ("{invitation}", "{invitation_id}"),
+            ("{quote}", "{quote_id}"),
+            ("{vendor}", "{vendor_id}"),
+        ):
             path = path.replace(name, real)
         op = document["paths"][path][endpoint.method.lower()]
         required = op["security"] == [{"bearerAuth": []}]

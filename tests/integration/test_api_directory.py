@@ -37,8 +37,12 @@ def corpus(app):
         slugs = {}
         for name, country, categories, certs, rating, reviews in NAMES:
             vendor = create_vendor(
-                name=name, country=country, categories=categories, certifications=certs,
-                rating_avg=Decimal(rating) if rating else None, review_count=reviews,
+                name=name,
+                country=country,
+                categories=categories,
+                certifications=certs,
+                rating_avg=Decimal(rating) if rating else None,
+                review_count=reviews,
                 description=f"{name} runs back-office work for international companies.",
             )
             enqueue_vendor(vendor.id)
@@ -105,7 +109,7 @@ def test_cursor_pagination_walks_every_match_once(client, corpus):
         if cursor:
             link = response.headers["Link"]
             assert link.endswith('>; rel="next"') and "sort=rating" in link
-            url = link[1:link.index(">")].replace("http://localhost", "")
+            url = link[1 : link.index(">")].replace("http://localhost", "")
             assert f"cursor={cursor}" in url
         else:
             assert "Link" not in response.headers
@@ -145,8 +149,9 @@ def test_a_cursor_from_another_list_is_refused(app, client, corpus):
     headers = {"Authorization": f"Bearer {token}"}
     page = client.get("/api/v1/requests?limit=2", headers=headers).json
     assert len(page["items"]) == 2 and page["next_cursor"]
-    second = client.get(f"/api/v1/requests?limit=2&cursor={page['next_cursor']}",
-                        headers=headers).json
+    second = client.get(
+        f"/api/v1/requests?limit=2&cursor={page['next_cursor']}", headers=headers
+    ).json
     assert len(second["items"]) == 1 and second["next_cursor"] is None
     ids = [r["id"] for r in page["items"] + second["items"]]
     assert ids == sorted(ids, reverse=True)  # newest first, no repeats
@@ -200,8 +205,10 @@ def test_a_profile_answers_with_an_etag_and_304_when_unchanged(app, client, corp
     again = client.get(f"/api/v1/vendors/{slug}", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     assert again.headers["ETag"] == etag
-    assert client.get(f"/api/v1/vendors/{slug}",
-                      headers={"If-None-Match": '"other"'}).status_code == 200
+    assert (
+        client.get(f"/api/v1/vendors/{slug}", headers={"If-None-Match": '"other"'}).status_code
+        == 200
+    )
 
     with app.app_context():
         vendor = db.session.query(Vendor).filter_by(slug=slug).one()

@@ -22,8 +22,13 @@ def due(days: int = 7) -> str:
 
 
 def valid_request(**changes):
-    body = {"title": "Payroll for 250 employees", "category": "payroll", "quantity": 250,
-            "contract_months": 12, "quotes_due_at": due()}
+    body = {
+        "title": "Payroll for 250 employees",
+        "category": "payroll",
+        "quantity": 250,
+        "contract_months": 12,
+        "quotes_due_at": due(),
+    }
     body.update(changes)
     return body
 
@@ -56,8 +61,9 @@ def request_count(app) -> int:
 @pytest.mark.parametrize("field", ["status", "buyer_id", "awarded_at", "id", "role", "plan"])
 def test_unknown_fields_are_refused_never_assigned(app, client, tokens, field):
     before = request_count(app)
-    response = client.post("/api/v1/requests", headers=auth(tokens["buyer"]),
-                           json=valid_request(**{field: "awarded"}))
+    response = client.post(
+        "/api/v1/requests", headers=auth(tokens["buyer"]), json=valid_request(**{field: "awarded"})
+    )
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     assert field in response.json["errors"]
@@ -67,8 +73,9 @@ def test_unknown_fields_are_refused_never_assigned(app, client, tokens, field):
 
 @pytest.mark.parametrize("field", ["status", "plan", "verified", "slug", "owner_id", "rating"])
 def test_a_vendor_cannot_promote_its_own_profile(app, client, tokens, field):
-    response = client.patch("/api/v1/profile", headers=auth(tokens["vendor"]),
-                            json={"tagline": "Changed", field: "pro"})
+    response = client.patch(
+        "/api/v1/profile", headers=auth(tokens["vendor"]), json={"tagline": "Changed", field: "pro"}
+    )
     assert response.status_code == 422 and field in response.json["errors"]
     with app.app_context():
         vendor = db.session.get(Vendor, tokens["vendor_id"])
@@ -78,9 +85,15 @@ def test_a_vendor_cannot_promote_its_own_profile(app, client, tokens, field):
 
 def test_a_quote_cannot_name_its_vendor_or_status(client, tokens):
     response = client.post(
-        f"/api/v1/invitations/{tokens['invitation']}/quotes", headers=auth(tokens["vendor"]),
-        json={"pricing_model": "fixed_month", "unit_price": "100", "vendor_id": 1,
-              "status": "accepted"})
+        f"/api/v1/invitations/{tokens['invitation']}/quotes",
+        headers=auth(tokens["vendor"]),
+        json={
+            "pricing_model": "fixed_month",
+            "unit_price": "100",
+            "vendor_id": 1,
+            "status": "accepted",
+        },
+    )
     assert response.status_code == 422
     assert set(response.json["errors"]) == {"vendor_id", "status"}
 
@@ -105,8 +118,9 @@ def test_a_quote_cannot_name_its_vendor_or_status(client, tokens):
     ],
 )
 def test_badly_typed_fields_answer_422_naming_them(client, tokens, changes, field):
-    response = client.post("/api/v1/requests", headers=auth(tokens["buyer"]),
-                           json=valid_request(**changes))
+    response = client.post(
+        "/api/v1/requests", headers=auth(tokens["buyer"]), json=valid_request(**changes)
+    )
     assert response.status_code == 422, response.json
     assert field in response.json["errors"], response.json["errors"]
 
@@ -120,14 +134,17 @@ def test_badly_typed_fields_answer_422_naming_them(client, tokens, changes, fiel
         ({"quotes_due_at": "2026-02-30T10:00:00Z"}, "quotes_due_at"),
         ({"title": "Hi"}, "title"),
         ({"currency": "XYZ"}, "currency"),
-        ({"weights": {"price": 0, "quality": 0, "sla": 0, "compliance": 0,
-                      "responsiveness": 0}}, "weights"),
+        (
+            {"weights": {"price": 0, "quality": 0, "sla": 0, "compliance": 0, "responsiveness": 0}},
+            "weights",
+        ),
         ({"vendor_ids": [999999]}, "vendor_ids"),
     ],
 )
 def test_the_services_rules_come_back_under_the_api_field_names(client, tokens, changes, field):
-    response = client.post("/api/v1/requests", headers=auth(tokens["buyer"]),
-                           json=valid_request(**changes))
+    response = client.post(
+        "/api/v1/requests", headers=auth(tokens["buyer"]), json=valid_request(**changes)
+    )
     assert response.status_code == 422, response.json
     assert field in response.json["errors"], response.json["errors"]
 
@@ -143,17 +160,20 @@ def test_the_services_rules_come_back_under_the_api_field_names(client, tokens, 
     ],
 )
 def test_unreadable_bodies_answer_4xx_problem_json(client, tokens, raw, content_type, status):
-    response = client.post("/api/v1/requests", data=raw, content_type=content_type,
-                           headers=auth(tokens["buyer"]))
+    response = client.post(
+        "/api/v1/requests", data=raw, content_type=content_type, headers=auth(tokens["buyer"])
+    )
     assert response.status_code == status
     assert response.mimetype == "application/problem+json"
 
 
 def test_workflow_refusals_answer_409_with_the_reason(client, tokens):
     url = f"/api/v1/invitations/{tokens['invitation']}/decline"
-    quote = client.post(f"/api/v1/invitations/{tokens['invitation']}/quotes",
-                        headers=auth(tokens["vendor"]),
-                        json={"pricing_model": "fixed_month", "unit_price": "100"})
+    quote = client.post(
+        f"/api/v1/invitations/{tokens['invitation']}/quotes",
+        headers=auth(tokens["vendor"]),
+        json={"pricing_model": "fixed_month", "unit_price": "100"},
+    )
     assert quote.status_code == 201
     response = client.post(url, headers=auth(tokens["vendor"]), json={"reason": "Too busy"})
     assert response.status_code == 409
@@ -172,8 +192,9 @@ def test_a_token_records_when_it_was_last_used_even_on_reads_and_refusals(app, c
         token = db.session.query(ApiToken).filter_by(name="b").one()
         first = token.last_used_at
         assert first is not None
-    response = client.post("/api/v1/requests", headers=auth(tokens["buyer"]),
-                           json=valid_request(quantity=0))
+    response = client.post(
+        "/api/v1/requests", headers=auth(tokens["buyer"]), json=valid_request(quantity=0)
+    )
     assert response.status_code == 422
     with app.app_context():
         assert db.session.query(ApiToken).filter_by(name="b").one().last_used_at >= first
@@ -182,8 +203,12 @@ def test_a_token_records_when_it_was_last_used_even_on_reads_and_refusals(app, c
 class TestRateLimits:
     @pytest.fixture
     def app_config(self):
-        return {"RATELIMIT_ENABLED": True, "API_RATE_LIMIT_ANON": "3 per minute",
-                "API_RATE_LIMIT_TOKEN": "5 per minute", "MESSAGE_RATE_LIMIT": "2 per minute"}
+        return {
+            "RATELIMIT_ENABLED": True,
+            "API_RATE_LIMIT_ANON": "3 per minute",
+            "API_RATE_LIMIT_TOKEN": "5 per minute",
+            "MESSAGE_RATE_LIMIT": "2 per minute",
+        }
 
     def test_answers_carry_ratelimit_headers(self, client, tokens):
         response = client.get("/api/v1/requests", headers=auth(tokens["buyer"]))
@@ -197,10 +222,14 @@ class TestRateLimits:
         with app.app_context():
             other = create_api_token(create_user("buyer"), "other", utcnow())[1]
             db.session.commit()
-        urls = ["/api/v1/requests", "/api/v1/categories", "/api/v1/vendors",
-                "/api/v1/certifications", "/api/v1/requests"]
-        assert [client.get(u, headers=auth(tokens["buyer"])).status_code for u in urls] == [
-            200] * 5
+        urls = [
+            "/api/v1/requests",
+            "/api/v1/categories",
+            "/api/v1/vendors",
+            "/api/v1/certifications",
+            "/api/v1/requests",
+        ]
+        assert [client.get(u, headers=auth(tokens["buyer"])).status_code for u in urls] == [200] * 5
         limited = client.get("/api/v1/categories", headers=auth(tokens["buyer"]))
         assert limited.status_code == 429
         assert limited.mimetype == "application/problem+json"
@@ -211,14 +240,18 @@ class TestRateLimits:
         assert client.get("/api/v1/categories").headers["RateLimit-Limit"] == "3"
 
     def test_unknown_tokens_count_against_the_address(self, client):
-        codes = [client.get("/api/v1/categories", headers=auth(f"mkp_bogus{n}")).status_code
-                 for n in range(4)]
+        codes = [
+            client.get("/api/v1/categories", headers=auth(f"mkp_bogus{n}")).status_code
+            for n in range(4)
+        ]
         assert codes == [401, 401, 401, 429]
 
     def test_messages_have_their_own_tighter_limit(self, client, tokens):
         url = f"/api/v1/requests/{tokens['request']}/threads/{tokens['vendor_id']}/messages"
-        codes = [client.post(url, headers=auth(tokens["buyer"]), json={"body": f"m{n}"}
-                             ).status_code for n in range(3)]
+        codes = [
+            client.post(url, headers=auth(tokens["buyer"]), json={"body": f"m{n}"}).status_code
+            for n in range(3)
+        ]
         assert codes == [201, 201, 429]
 
 
@@ -227,8 +260,10 @@ def test_problem_bodies_never_leak_other_users_data(app, client, tokens):
         stranger = create_vendor(name="Stranger Payroll")
         token = create_api_token(stranger.owner, "s", utcnow())[1]
         db.session.commit()
-    response = client.post(f"/api/v1/invitations/{tokens['invitation']}/quotes",
-                           headers=auth(token),
-                           json={"pricing_model": "fixed_month", "unit_price": "1"})
+    response = client.post(
+        f"/api/v1/invitations/{tokens['invitation']}/quotes",
+        headers=auth(token),
+        json={"pricing_model": "fixed_month", "unit_price": "1"},
+    )
     assert response.status_code == 404
     assert str(tokens["request"]) not in response.get_data(as_text=True)

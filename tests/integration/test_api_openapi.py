@@ -86,8 +86,12 @@ def test_the_footer_links_to_the_api_docs(sqlite_app):
 @pytest.fixture
 def app_config():
     # Rate limiting on (with room to spare) so the RateLimit-* headers are checked too.
-    return {"RATELIMIT_ENABLED": True, "API_RATE_LIMIT_ANON": "100000 per minute",
-            "API_RATE_LIMIT_TOKEN": "100000 per minute", "MESSAGE_RATE_LIMIT": "100000 per minute"}
+    return {
+        "RATELIMIT_ENABLED": True,
+        "API_RATE_LIMIT_ANON": "100000 per minute",
+        "API_RATE_LIMIT_TOKEN": "100000 per minute",
+        "MESSAGE_RATE_LIMIT": "100000 per minute",
+    }
 
 
 @pytest.fixture
@@ -96,10 +100,13 @@ def api_tokens(sqlite_app):
     now = utcnow()
     with sqlite_app.app_context():
         buyer = create_user("buyer")
-        vendors = [create_vendor(name=f"Schema Vendor {n}", certifications=("iso-27001",))
-                   for n in range(3)]
-        data = request_input(vendors[0].services[0].category_id, now,
-                             vendor_ids=tuple(v.id for v in vendors[:2]))
+        vendors = [
+            create_vendor(name=f"Schema Vendor {n}", certifications=("iso-27001",))
+            for n in range(3)
+        ]
+        data = request_input(
+            vendors[0].services[0].category_id, now, vendor_ids=tuple(v.id for v in vendors[:2])
+        )
         req = services.create_request(buyer, data, now, publish=True)
         services.submit_quote(vendors[0].owner, req.invitations[0], quote_input(now), now)
         post_message(buyer, req, vendors[0], "Can you start in January?", now)
@@ -119,8 +126,14 @@ def _published_document() -> dict:
     (its fixture-based loader does not run under pytest 9); the calls themselves go to the
     ``sqlite_app`` of each test.
     """
-    app = create_app({"TESTING": True, "SECRET_KEY": "openapi", "INSTANCE_PATH": gettempdir(),
-                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "openapi",
+            "INSTANCE_PATH": gettempdir(),
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        }
+    )
     return build_document(app)
 
 
@@ -134,8 +147,7 @@ EXCLUDED_CHECKS = [positive_data_acceptance, unsupported_method]
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_the_app_keeps_the_promises_of_its_document(case, sqlite_app, api_tokens):
     # Hypothesis resets the global `random` before each example, and Whoosh names new index
     # segments with it: without fresh entropy the second write of a test reuses a segment name.
@@ -147,4 +159,3 @@ def test_the_app_keeps_the_promises_of_its_document(case, sqlite_app, api_tokens
         headers={"Authorization": f"Bearer {api_tokens[role]}"},
         excluded_checks=EXCLUDED_CHECKS,
     )
-

@@ -49,8 +49,13 @@ def test_a_new_token_is_shown_once_and_stored_only_as_a_hash(app, client, buyer)
     assert plain not in listed  # never again
     assert "ERP integration" in listed and f"{plain[:10]}…" in listed and "Never" in listed
 
-    assert client.get("/api/v1/requests", headers={"Authorization": f"Bearer {plain}"},
-                      ).status_code == 200
+    assert (
+        client.get(
+            "/api/v1/requests",
+            headers={"Authorization": f"Bearer {plain}"},
+        ).status_code
+        == 200
+    )
     assert "Never" not in client.get("/account/tokens").get_data(as_text=True)
 
 
