@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, select
 
 from marketplace.accounts.models import User
 from marketplace.admin.models import AuditLog
+from marketplace.csvsafe import csv_cell
 from marketplace.extensions import db
 from marketplace.parsing import FieldErrors
 
@@ -45,7 +46,6 @@ TARGET_TYPES: dict[str, str] = {
     "flag": "Flag",
 }
 PER_PAGE = 50
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record(
@@ -218,16 +218,6 @@ CSV_HEADER = (
     "target_id",
     "details",
 )
-
-
-def csv_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: formula-like starts get a leading apostrophe."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(_FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def export_rows(flt: AuditFilter, batch: int = 500) -> Iterator[str]:

@@ -33,6 +33,7 @@ from marketplace.compare import (
     round_score,
     rounded_contributions,
 )
+from marketplace.csvsafe import csv_cell
 from marketplace.directory.models import Vendor, VendorCertification
 from marketplace.extensions import db
 from marketplace.parsing import FieldErrors, ParseError, parse_int
@@ -211,14 +212,6 @@ def save_weights(buyer_id: int, request: QuoteRequest, weights: dict[str, int]) 
 
 
 # --- export -----------------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def comparison_csv(page: ComparisonPage) -> str:
