@@ -91,11 +91,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from marketplace.directory.counters import init_counters
     from marketplace.search.services import init_search
     from marketplace.security import init_security
 
     init_security(app)
     init_search(app)
+    init_counters(app)
 
 
 def register_template_helpers(app: Flask) -> None:

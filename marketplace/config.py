@@ -112,6 +112,9 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Search.
         "SEARCH_BACKEND": os.environ.get("SEARCH_BACKEND", "whoosh"),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance / "search")),
+        # Dashboard counters (profile views, search appearances) are buffered per process and
+        # written at most this often; 0 writes them at the end of every request.
+        "VIEW_COUNT_FLUSH_SECONDS": _int("VIEW_COUNT_FLUSH_SECONDS", 10),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         # Marketplace rules.
         "FREE_PLAN_MONTHLY_QUOTES": _int("FREE_PLAN_MONTHLY_QUOTES", 5),

@@ -45,6 +45,7 @@ def base_config(tmp_path: Path, uri: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "SEARCH_INDEX_DIR": str(tmp_path / "search"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "VIEW_COUNT_FLUSH_SECONDS": 0,  # counters written at the end of each request
         "SERVER_BASE_URL": "http://localhost",
         "SMTP_HOST": "",
         "STRIPE_SECRET_KEY": "",

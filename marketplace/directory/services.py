@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import pycountry
+from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import (
     BigInteger,
@@ -39,6 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import User
+from marketplace.directory.counters import PROFILE_VIEWS, SEARCH_APPEARANCES, counters
 from marketplace.directory.models import (
     PRICING_MODEL_LABELS,
     PRICING_MODELS,
@@ -556,42 +558,19 @@ def _insert(model: Any) -> Any:
 
 
 def record_profile_view(vendor: Vendor, viewer: Any, now: datetime) -> bool:
-    """Count one profile view for today (an upsert); the owner's and admins' views don't count."""
+    """Count one profile view for today; the owner's and admins' views don't count.
+
+    Buffered (see :mod:`marketplace.directory.counters`): the page does no write of its own.
+    """
     if is_owner_or_admin(vendor, viewer) or vendor.status != "published":
         return False
-    table = VendorDailyStat.__table__
-    stmt = (
-        _insert(VendorDailyStat)
-        .values(vendor_id=vendor.id, day=now.date(), profile_views=1, search_appearances=0)
-        .on_conflict_do_update(
-            index_elements=[table.c.vendor_id, table.c.day],
-            set_={"profile_views": table.c.profile_views + 1},
-        )
-    )
-    db.session.execute(stmt)
+    counters(current_app).add(PROFILE_VIEWS, [vendor.id], now.date())
     return True
 
 
 def record_search_appearances(vendor_ids: list[int], now: datetime) -> None:
-    """Count one search appearance today for each vendor shown on a results page (one upsert).
-
-    Vendors see these on their dashboard; a page shows at most 20 vendors, so this is one small
-    statement per search page.
-    """
-    if not vendor_ids:
-        return
-    table = VendorDailyStat.__table__
-    stmt = _insert(VendorDailyStat).values(
-        [
-            {"vendor_id": vid, "day": now.date(), "profile_views": 0, "search_appearances": 1}
-            for vid in sorted(set(vendor_ids))
-        ]
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.vendor_id, table.c.day],
-        set_={"search_appearances": table.c.search_appearances + 1},
-    )
-    db.session.execute(stmt)
+    """Count one search appearance today for each vendor shown on a results page (buffered)."""
+    counters(current_app).add(SEARCH_APPEARANCES, sorted(set(vendor_ids)), now.date())
 
 
 def profile_views(vendor_id: int, day: date) -> int:

@@ -188,8 +188,7 @@ def profile(slug: str) -> str:
         review_summary=_review_summary(vendor),
         form=EmptyForm(),
     )
-    if services.record_profile_view(vendor, current_user, utcnow()):
-        db.session.commit()  # after rendering, so the commit does not expire what the page shows
+    services.record_profile_view(vendor, current_user, utcnow())
     return page
 
 

@@ -120,9 +120,7 @@ def search_page() -> str:
         from marketplace.clock import utcnow
         from marketplace.directory.services import record_search_appearances
 
-        # Sorted ids: concurrent pages upsert rows in the same order, so they cannot deadlock.
-        record_search_appearances(ids, utcnow())
-        db.session.commit()
+        record_search_appearances(ids, utcnow())  # buffered: no write in this request
     vendors = (
         {
             v.id: v

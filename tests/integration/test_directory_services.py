@@ -16,6 +16,7 @@ from PIL import Image, PngImagePlugin
 from sqlalchemy import func, select
 
 from marketplace.directory import services
+from marketplace.directory.counters import counters
 from marketplace.directory.models import ShortlistEntry, Vendor, VendorCertification
 from marketplace.directory.services import ProfileInput, ServiceInput
 from marketplace.extensions import db
@@ -638,6 +639,7 @@ def test_profile_views_are_counted_per_day_but_not_for_owner_or_admin(ctx):
     assert not services.record_profile_view(vendor, vendor.owner, NOW)
     assert not services.record_profile_view(vendor, admin, NOW)
     db.session.commit()
+    counters(ctx).flush()
     assert services.profile_views(vendor.id, NOW.date()) == 3
 
 
