@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 DEMO_VENDORS ?= 3000
 
-.PHONY: help install run migrate demo test test-fast test-e2e lint format typecheck bench clean
+.PHONY: help install run migrate demo worker test test-services test-fast test-e2e lint format typecheck bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -32,9 +32,16 @@ run: demo ## Install, migrate, load the demo data and serve on http://127.0.0.1:
 	@$(BIN)/python -c "from marketplace.demo.generator import DEMO_ACCOUNTS; print('\nDemo accounts:'); [print(f'  {r:<6} {e}  password: {p}') for r, e, p in DEMO_ACCOUNTS]; print()"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+worker: migrate ## Send queued e-mails until stopped (SIGTERM stops it after the current mail)
+	$(FLASK) notify worker
+
 test: $(STAMP) ## Run the whole test suite (PostgreSQL tests too when it is reachable)
 	$(BIN)/pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-e2e
+
+test-services: $(STAMP) ## The suite as on several hosts: PostgreSQL only, rate limits in Redis (CI runs it too)
+	TEST_DB_BACKENDS=postgres TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} \
+		$(BIN)/pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## Unit and integration tests on SQLite only
 	$(BIN)/pytest -n 2 -m "not e2e and not postgres" $(PYTEST_ARGS)

@@ -4,6 +4,11 @@ Every database test runs on SQLite and again on PostgreSQL when it is reachable
 (``TEST_DATABASE_URL``, default postgresql://postgres@127.0.0.1:5432/test). With
 ``REQUIRE_SERVICES=1`` (CI) an unreachable PostgreSQL fails the run instead of skipping.
 
+The services pass (``make test-services``, which CI runs after ``make test``) sets
+``TEST_DB_BACKENDS=postgres`` and ``TEST_REDIS_URL``: every ``app`` test runs on PostgreSQL only
+and rate limits live in Redis (a key prefix per app, so tests never share a counter), as on a
+several-host deployment. ``sqlite_app`` tests (whose subject is not the database) stay on SQLite.
+
 Isolation: SQLite tests get a copy of a database migrated once per session; PostgreSQL tests share
 a per-worker database migrated once and truncated after each test. Both allow real commits, so
 concurrency tests (races between threads or processes) behave as in production.
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +31,12 @@ from marketplace import create_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+DB_BACKENDS = os.environ.get("TEST_DB_BACKENDS", "sqlite,postgres").split(",")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+# One prefix per test process: Flask-Limiter keeps the first app's key prefix for the life of
+# the (global) limiter, so a per-app prefix would not separate tests. Instead every test's
+# counters are deleted when its app is torn down (``_clear_rate_limits``).
+REDIS_PREFIX = f"test-{uuid.uuid4().hex}"
 
 pytest_plugins = ["tests.fixtures.factories"]
 
@@ -35,6 +47,11 @@ def _worker() -> str:
 
 def base_config(tmp_path: Path, uri: str) -> dict[str, Any]:
     """Test settings: CSRF and rate limits off by default; tests that check them turn them on."""
+    limits = (
+        {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": REDIS_PREFIX}
+        if REDIS_URL
+        else {"RATELIMIT_STORAGE_URI": "memory://"}
+    )
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -42,7 +59,7 @@ def base_config(tmp_path: Path, uri: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": uri,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        **limits,
         "SEARCH_INDEX_DIR": str(tmp_path / "search"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "VIEW_COUNT_FLUSH_SECONDS": 0,  # counters written at the end of each request
@@ -108,6 +125,20 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _clear_rate_limits() -> None:
+    if not REDIS_URL:
+        return
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"*{REDIS_PREFIX}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 def _truncate_all(app: Flask) -> None:
     from sqlalchemy import text
 
@@ -121,7 +152,13 @@ def _truncate_all(app: Flask) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+_BACKEND_PARAMS = {
+    "sqlite": "sqlite",
+    "postgres": pytest.param("postgres", marks=pytest.mark.postgres),
+}
+
+
+@pytest.fixture(params=[_BACKEND_PARAMS[name] for name in DB_BACKENDS])
 def db_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -154,6 +191,7 @@ def app(
             db.engine.dispose()
         if db_backend == "postgres":
             _truncate_all(application)
+        _clear_rate_limits()
 
 
 @pytest.fixture
@@ -171,6 +209,7 @@ def sqlite_app(
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+    _clear_rate_limits()
 
 
 @pytest.fixture
