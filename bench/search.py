@@ -128,6 +128,7 @@ def run(backend_name: str, vendors: int, rounds: int, admin_url: str) -> dict[st
     import flask_migrate
 
     from marketplace import create_app
+    from marketplace.directory.counters import counters
     from marketplace.extensions import db
     from marketplace.search.services import get_backend, search_vendors
 
@@ -184,6 +185,7 @@ def run(backend_name: str, vendors: int, rounds: int, admin_url: str) -> dict[st
                     assert response.status_code == 200, (url, response.status_code)
         finally:
             with app.app_context():
+                counters(app).flush()  # while the database still exists (not at exit)
                 db.session.remove()
                 db.engine.dispose()
             if pg is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 FRIENDLY = {
@@ -39,12 +39,21 @@ def problem(status: int, title: str, detail: str = "", **extra: Any) -> Response
     return response
 
 
-def _handle_http(error: HTTPException) -> Response | tuple[str, int]:
+def _handle_http(error: HTTPException) -> Response:
     code = error.code or 500
     title, text = FRIENDLY.get(code, (error.name, error.description or ""))
     if wants_problem_json():
-        return problem(code, title, error.description or text)
-    return render_template("errors/error.html", code=code, title=title, text=text), code
+        response = problem(code, title, error.description or text)
+    else:
+        response = make_response(
+            render_template("errors/error.html", code=code, title=title, text=text), code
+        )
+    # Headers the exception carries (Allow on a 405, WWW-Authenticate, Retry-After) are part of
+    # the answer: a client must learn which methods a URL takes.
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def init_errors(app: Flask) -> None:

@@ -184,6 +184,14 @@ def test_unknown_routes_and_methods_answer_problem_json(client):
     assert client.get("/api/v1/nothing-here").mimetype == "application/problem+json"
     response = client.delete("/api/v1/categories")
     assert response.status_code == 405 and response.mimetype == "application/problem+json"
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_a_wrong_method_on_a_page_says_which_ones_are_allowed(client):
+    response = client.put("/search")
+    assert response.status_code == 405 and response.mimetype == "text/html"
+    assert "GET" in response.headers["Allow"]
+    assert response.headers["Content-Type"].startswith("text/html")
 
 
 def test_a_token_records_when_it_was_last_used_even_on_reads_and_refusals(app, client, tokens):
