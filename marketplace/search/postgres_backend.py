@@ -396,8 +396,8 @@ class PostgresBackend:
             )
             SELECT 'total', NULL, count(*) FILTER (WHERE f_cat AND f_country) FROM m
             UNION ALL
-            SELECT 'category', c, count(*) FROM (SELECT unnest(categories) c FROM m WHERE f_country) x
-                GROUP BY c
+            SELECT 'category', c, count(*)
+                FROM (SELECT unnest(categories) c FROM m WHERE f_country) x GROUP BY c
             UNION ALL
             SELECT 'country', country, count(*) FROM m WHERE f_cat AND country IS NOT NULL
                 GROUP BY country
