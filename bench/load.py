@@ -11,7 +11,10 @@ concurrent clients:
 
 * 70 % search pages (``/search`` with a term, sometimes a category filter or page 2),
 * 20 % vendor profiles (``/v/<slug>``),
-* 10 % signed-in pages (buyer: my requests, a request with its quotes; vendor: leads, a lead).
+* 10 % signed-in requests and quote actions: buyer pages (my requests, a request with its
+  quotes), vendor pages (the lead inbox, a lead), and POSTs through the real forms with their CSRF
+  token: the buyer messaging an invited vendor, the vendor previewing a quote's cost on an open
+  lead (the cost engine, no write) and messaging the buyer (route ``action``).
 
 It prints requests/s and p50/p95/p99 per route, and errors (non-2xx/3xx or timeouts). Traffic
 goes to 127.0.0.1 only; every loop ends at its deadline; gunicorn and the database are removed
@@ -116,6 +119,17 @@ def sign_in(port: int, email: str, password: str) -> str:
     return set_cookie.split(";", 1)[0]
 
 
+def form_token(port: int, cookie: str) -> tuple[str, str]:
+    """A CSRF token for this session (valid for every form of it), and the cookie holding it."""
+    status, set_cookie, page = Client(port, cookie).request("GET", "/")
+    match = re.search(rb'name="csrf_token" value="([^"]+)"', page) or re.search(
+        rb'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
+    if status != 200 or not match:
+        raise SystemExit(f"no CSRF token on / (HTTP {status})")
+    return (set_cookie.split(";", 1)[0] if set_cookie else cookie), match.group(1).decode()
+
+
 def fixtures(database_url: str) -> dict[str, list]:
     import psycopg
 
@@ -137,11 +151,23 @@ def fixtures(database_url: str) -> dict[str, list]:
             "SELECT i.id FROM invitations i JOIN vendors v ON v.id = i.vendor_id "
             "JOIN users u ON u.id = v.owner_id WHERE u.email = 'vendor@demo.test' "
             "ORDER BY i.id LIMIT 50")]  # fmt: skip
-    return {"slugs": slugs, "requests": requests, "leads": leads}
+        open_thread = (
+            "FROM invitations i JOIN quote_requests r ON r.id = i.request_id "
+            "JOIN vendors v ON v.id = i.vendor_id JOIN users vu ON vu.id = v.owner_id "
+            "JOIN users bu ON bu.id = r.buyer_id WHERE r.status = 'open' "
+        )
+        buyer_threads = [tuple(r) for r in conn.execute(
+            "SELECT r.id, i.vendor_id " + open_thread +
+            "AND bu.email = 'buyer@demo.test' ORDER BY i.id LIMIT 50")]  # fmt: skip
+        vendor_threads = [tuple(r) for r in conn.execute(
+            "SELECT r.id, i.vendor_id, i.id " + open_thread +
+            "AND vu.email = 'vendor@demo.test' ORDER BY i.id LIMIT 50")]  # fmt: skip
+    return {"slugs": slugs, "requests": requests, "leads": leads,
+            "buyer_threads": buyer_threads, "vendor_threads": vendor_threads}  # fmt: skip
 
 
-def pick(rng: random.Random, data: dict[str, list], cookies: dict[str, str]):
-    """(route label, path, cookie) following the 70/20/10 mix."""
+def pick(rng: random.Random, data: dict[str, list], cookies: dict[str, tuple[str, str]]):
+    """(route label, path, cookie, form body or None for a GET) following the 70/20/10 mix."""
     roll = rng.random()
     if roll < 0.70:
         params = {"q": rng.choice(TERMS)}
@@ -149,17 +175,33 @@ def pick(rng: random.Random, data: dict[str, list], cookies: dict[str, str]):
             params["category"] = rng.choice(CATEGORIES)
         if rng.random() < 0.2:
             params["page"] = "2"
-        return "search", "/search?" + urllib.parse.urlencode(params), ""
+        return "search", "/search?" + urllib.parse.urlencode(params), "", None
     if roll < 0.90:
-        return "profile", f"/v/{rng.choice(data['slugs'])}", ""
-    kind = rng.randrange(4)
-    if kind == 0 or (kind == 1 and not data["requests"]):
-        return "signed-in", "/requests", cookies["buyer"]
+        return "profile", f"/v/{rng.choice(data['slugs'])}", "", None
+    kind = rng.randrange(7)
+    buyer, vendor = cookies["buyer"], cookies["vendor"]
+    if kind == 4 and data["buyer_threads"]:
+        request_id, vendor_id = rng.choice(data["buyer_threads"])
+        body = {"csrf_token": buyer[1], "body": f"Can you start on the 1st? ({rng.random():.6f})"}
+        return "action", f"/requests/{request_id}/messages/{vendor_id}", buyer[0], body
+    if kind == 5 and data["vendor_threads"]:
+        request_id, vendor_id, _ = rng.choice(data["vendor_threads"])
+        body = {"csrf_token": vendor[1], "body": "Yes, with a two-week onboarding."}
+        return "action", f"/requests/{request_id}/messages/{vendor_id}", vendor[0], body
+    if kind == 6 and data["vendor_threads"]:
+        invitation_id = rng.choice(data["vendor_threads"])[2]
+        body = {"csrf_token": vendor[1], "action": "preview", "currency": "USD",
+                "pricing_model": rng.choice(["per_unit_month", "per_hour", "fixed_month"]),
+                "unit_price": f"{rng.randint(4, 40)}.50", "hours_per_month": "160",
+                "setup_fee": "1500", "minimum_monthly": "0"}  # fmt: skip
+        return "action", f"/leads/{invitation_id}/quote", vendor[0], body
+    if kind in (0, 4) or (kind == 1 and not data["requests"]):
+        return "signed-in", "/requests", buyer[0], None
     if kind == 1:
-        return "signed-in", f"/requests/{rng.choice(data['requests'])}", cookies["buyer"]
-    if kind == 2 or not data["leads"]:
-        return "signed-in", "/leads", cookies["vendor"]
-    return "signed-in", f"/leads/{rng.choice(data['leads'])}", cookies["vendor"]
+        return "signed-in", f"/requests/{rng.choice(data['requests'])}", buyer[0], None
+    if kind in (2, 5, 6) or not data["leads"]:
+        return "signed-in", "/leads", vendor[0], None
+    return "signed-in", f"/leads/{rng.choice(data['leads'])}", vendor[0], None
 
 
 def drive(port: int, clients: int, duration: float, data, cookies) -> dict[str, list]:
@@ -171,10 +213,14 @@ def drive(port: int, clients: int, duration: float, data, cookies) -> dict[str, 
         rng = random.Random(seed)
         local: list[tuple[str, float, bool]] = []
         while time.monotonic() < deadline:
-            route, path, cookie = pick(rng, data, cookies)
+            route, path, cookie, form = pick(rng, data, cookies)
             started = time.perf_counter()
             try:
-                status, _, _ = Client(port, cookie).request("GET", path)
+                if form is None:
+                    status, _, _ = Client(port, cookie).request("GET", path)
+                else:
+                    body = urllib.parse.urlencode(form)
+                    status, _, _ = Client(port, cookie).request("POST", path, body)
                 ok = 200 <= status < 400
             except OSError:
                 ok = False
@@ -195,7 +241,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def report(backend: str, clients: int, duration: float, results: dict[str, list]) -> None:
-    for route in ("search", "profile", "signed-in", "all"):
+    for route in ("search", "profile", "signed-in", "action", "all"):
         rows = results[route] if route != "all" else [r for v in results.values() for r in v]
         if not rows:
             continue
@@ -276,8 +322,8 @@ def main() -> None:
             )  # fmt: skip
             wait_ready(port, gunicorn)
             cookies = {
-                "buyer": sign_in(port, "buyer@demo.test", demo_password()),
-                "vendor": sign_in(port, "vendor@demo.test", demo_password()),
+                role: form_token(port, sign_in(port, f"{role}@demo.test", demo_password()))
+                for role in ("buyer", "vendor")
             }
             drive(port, 4, 2.0, data, cookies)  # warm-up: searchers open, caches filled
             for count in clients:
