@@ -98,7 +98,9 @@ MAX_POSITION = 16383
 
 def _folded(text: str) -> list[str]:
     """PLAIN_ANALYZER's output (tokenise, lower-case, fold accents), ~10x faster."""
-    return [m.group().lower().translate(accent_map) for m in _TOKEN_RE.finditer(text)]
+    words = (m.group().lower() for m in _TOKEN_RE.finditer(text))
+    # Lower-case ASCII is what accent_map leaves unchanged: fold only the other words.
+    return [w if w.isascii() else w.translate(accent_map) for w in words]
 
 
 def _lexeme(word: str) -> str:

@@ -133,7 +133,9 @@ def _analyse(analyzer: Any, text: str) -> str:
 
 def _folded(text: str) -> list[str]:
     """PLAIN_ANALYZER's output (tokenise, lower-case, fold accents), ~10x faster."""
-    return [m.group().lower().translate(accent_map) for m in _TOKEN_RE.finditer(text)]
+    words = (m.group().lower() for m in _TOKEN_RE.finditer(text))
+    # Lower-case ASCII is what accent_map leaves unchanged: fold only the other words.
+    return [w if w.isascii() else w.translate(accent_map) for w in words]
 
 
 def _unstemmed(text: str) -> str:
@@ -395,11 +397,14 @@ class TantivyBackend:
                 return matched
             return self._combine(text_query, [v for k, v in filters.items() if k != own])
 
-        facets = {
-            "category": self._facet_counts(s, "category", without("category")),
-            "country": self._facet_counts(s, "country", without("country")),
-            "certification": self._facet_counts(s, "certification", matched),
-        }
+        facets = self._facet_counts(
+            s,
+            {
+                "category": without("category"),
+                "country": without("country"),
+                "certification": matched,
+            },
+        )
         hits = self._page(s, q, text_query is not None, matched, total, plan.stems)
         return SearchResults(
             hits=hits,
@@ -528,10 +533,21 @@ class TantivyBackend:
         return queries
 
     @staticmethod
-    def _facet_counts(s: tantivy.Searcher, fieldname: str, query: Any) -> list[tuple[str, int]]:
-        result = s.aggregate(query, {"f": {"terms": {"field": fieldname, "size": 10_000}}})
-        counts = [(str(b["key"]), int(b["doc_count"])) for b in result["f"]["buckets"]]
-        return sorted(((v, n) for v, n in counts if n), key=lambda vn: (-vn[1], vn[0]))
+    def _facet_counts(
+        s: tantivy.Searcher, queries: dict[str, Any]
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Value counts per facet field; fields sharing one query share one aggregation pass."""
+        groups: dict[int, tuple[Any, list[str]]] = {}
+        for fieldname, query in queries.items():
+            groups.setdefault(id(query), (query, []))[1].append(fieldname)
+        facets: dict[str, list[tuple[str, int]]] = {}
+        for query, fieldnames in groups.values():
+            aggs = {f: {"terms": {"field": f, "size": 10_000}} for f in fieldnames}
+            result = s.aggregate(query, aggs)
+            for f in fieldnames:
+                counts = [(str(b["key"]), int(b["doc_count"])) for b in result[f]["buckets"]]
+                facets[f] = sorted(((v, n) for v, n in counts if n), key=lambda vn: (-vn[1], vn[0]))
+        return {f: facets[f] for f in queries}
 
     def _page(
         self,
@@ -627,7 +643,8 @@ class TantivyBackend:
     def _categories(self, r: _Reader) -> list[tuple[str, str, tuple[str, ...]]]:
         if r.categories is None:
             s = self._searcher(r)
-            live_counts = dict(self._facet_counts(s, "category", self._term("status", PUBLISHED)))
+            published = self._term("status", PUBLISHED)
+            live_counts = dict(self._facet_counts(s, {"category": published})["category"])
             live: dict[str, tuple[str, str, tuple[str, ...]]] = {}
             for label, _ in sorted(s.terms_with_prefix("category_label", "")):
                 slug, _, name = label.partition("\t")

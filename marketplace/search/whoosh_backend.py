@@ -362,7 +362,9 @@ def _highlight(text: str, stems: frozenset[str]) -> str | None:
     prefixes = {stem[:3] for stem in stems}
     spans = []
     for m in _TOKEN_RE.finditer(text, 0, HIGHLIGHT_SCAN_CHARS):
-        word = m.group().lower().translate(accent_map)
+        word = m.group().lower()
+        if not word.isascii():  # lower-case ASCII is what accent_map leaves unchanged
+            word = word.translate(accent_map)
         if word[:3] in prefixes and _stem_word(word) in stems:
             spans.append(m.span())
     if not spans:
