@@ -26,14 +26,12 @@ approximating the Whoosh boosts; it may order hits differently from Whoosh and T
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
-from whoosh.support.charset import accent_map
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from marketplace.search.backend import IndexBusy, IndexUnavailable, RebuildInProgress
@@ -46,7 +44,6 @@ from marketplace.search.documents import (
 )
 from marketplace.search.whoosh_backend import (
     _STOPLIST,
-    _TOKEN_RE,
     CORRECT_MAX_EDITS,
     CORRECT_MIN_CHARS,
     FUZZY_MIN_CHARS,
@@ -60,10 +57,10 @@ from marketplace.search.whoosh_backend import (
     _country,
     _fields,
     _fold,
-    _highlight,
+    _folded,
     _query_words,
-    _shorten,
     _slug,
+    _snippet,
     _stem_word,
     _stems,
     _within_one_edit,
@@ -86,7 +83,6 @@ FIELD_WEIGHTS = {
 }
 RANK_WEIGHTS = "{0.17, 0.25, 0.42, 1.0}"
 FUZZY_BOOST = 0.3
-SNIPPET_FIELDS = ("description", "services", "tagline")
 #: Advisory lock keys: one rebuild at a time ("vsrc"), one writer at a time ("vsrw", held by
 #: a rebuild too), so the vocabulary's document counts stay exact and a change made during a
 #: rebuild waits for it (up to the writer timeout, then IndexBusy: the change stays pending)
@@ -94,13 +90,6 @@ SNIPPET_FIELDS = ("description", "services", "tagline")
 REBUILD_LOCK_KEY = 0x76737263
 WRITE_LOCK_KEY = 0x76737277
 MAX_POSITION = 16383
-
-
-def _folded(text: str) -> list[str]:
-    """PLAIN_ANALYZER's output (tokenise, lower-case, fold accents), ~10x faster."""
-    words = (m.group().lower() for m in _TOKEN_RE.finditer(text))
-    # Lower-case ASCII is what accent_map leaves unchanged: fold only the other words.
-    return [w if w.isascii() else w.translate(accent_map) for w in words]
 
 
 def _lexeme(word: str) -> str:
@@ -590,19 +579,10 @@ class PostgresBackend:
                     slug=r.slug,
                     name=r.name,
                     score=float(r.score or 0.0),
-                    snippet_html=self._snippet(stored, stems),
+                    snippet_html=_snippet(stored, stems),
                 )
             )
         return hits
-
-    @staticmethod
-    def _snippet(stored: dict[str, str], stems: frozenset[str]) -> str:
-        if stems:
-            for fieldname in SNIPPET_FIELDS:
-                snippet = _highlight(stored.get(fieldname) or "", stems)
-                if snippet:
-                    return snippet
-        return html.escape(_shorten(stored.get("tagline") or stored.get("description") or ""))
 
     # --- autocomplete ------------------------------------------------------------------------
 

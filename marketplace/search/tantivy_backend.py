@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import tantivy
-from whoosh.support.charset import accent_map
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from marketplace.search.backend import IndexBusy, IndexUnavailable, RebuildInProgress
@@ -56,7 +55,6 @@ from marketplace.search.documents import (
 )
 from marketplace.search.whoosh_backend import (
     _STOPLIST,
-    _TOKEN_RE,
     CORRECT_MAX_EDITS,
     CORRECT_MIN_CHARS,
     FIELD_BOOSTS,
@@ -74,10 +72,10 @@ from marketplace.search.whoosh_backend import (
     _fields,
     _flock,
     _fold,
-    _highlight,
+    _folded,
     _query_words,
-    _shorten,
     _slug,
+    _snippet,
     _stem_word,
     _stems,
     _try_flock,
@@ -96,7 +94,6 @@ JOURNAL_LOCK = "JOURNAL.lock"
 REBUILD_LOCK = "REBUILD.lock"
 WRITER_LOCK = "WRITER.lock"
 DIR_PREFIX = "index-"
-SNIPPET_FIELDS = ("description", "services", "tagline")
 TEXT_FIELDS = tuple(FIELD_BOOSTS)  # name, category_text, tagline, ...
 STORED_FIELDS = ("name", "tagline", "description", "services")
 #: Sort keys packed into one fast field each: Tantivy orders by a single field.
@@ -129,13 +126,6 @@ def build_schema() -> tantivy.Schema:
 
 def _analyse(analyzer: Any, text: str) -> str:
     return " ".join(t.text for t in analyzer(text))
-
-
-def _folded(text: str) -> list[str]:
-    """PLAIN_ANALYZER's output (tokenise, lower-case, fold accents), ~10x faster."""
-    words = (m.group().lower() for m in _TOKEN_RE.finditer(text))
-    # Lower-case ASCII is what accent_map leaves unchanged: fold only the other words.
-    return [w if w.isascii() else w.translate(accent_map) for w in words]
 
 
 def _unstemmed(text: str) -> str:
@@ -589,23 +579,10 @@ class TantivyBackend:
                     slug=first("slug"),
                     name=first("name_raw"),
                     score=score,
-                    snippet_html=self._snippet(
-                        {n: first(f"{n}_raw") for n in STORED_FIELDS}, stems
-                    ),
+                    snippet_html=_snippet({n: first(f"{n}_raw") for n in STORED_FIELDS}, stems),
                 )
             )
         return hits
-
-    @staticmethod
-    def _snippet(stored: dict[str, str], stems: frozenset[str]) -> str:
-        import html
-
-        if stems:
-            for fieldname in SNIPPET_FIELDS:
-                snippet = _highlight(stored.get(fieldname) or "", stems)
-                if snippet:
-                    return snippet
-        return html.escape(_shorten(stored.get("tagline") or stored.get("description") or ""))
 
     # --- autocomplete ------------------------------------------------------------------------
 

@@ -309,6 +309,20 @@ def _fold(text: str) -> str:
     return " ".join(t.text for t in PLAIN_ANALYZER(text))
 
 
+def _fold_word(token: str) -> str:
+    """One token as PLAIN_ANALYZER leaves it: lower-cased, accents folded.
+
+    Lower-case ASCII is what ``accent_map`` leaves unchanged, so only other words are translated.
+    """
+    word = token.lower()
+    return word if word.isascii() else word.translate(accent_map)
+
+
+def _folded(text: str) -> list[str]:
+    """PLAIN_ANALYZER's output (tokenise, lower-case, fold accents), ~10x faster."""
+    return [_fold_word(m.group()) for m in _TOKEN_RE.finditer(text)]
+
+
 def _stems(word: str) -> set[str]:
     return {t.text for t in STEM_ANALYZER(word)}
 
@@ -362,9 +376,7 @@ def _highlight(text: str, stems: frozenset[str]) -> str | None:
     prefixes = {stem[:3] for stem in stems}
     spans = []
     for m in _TOKEN_RE.finditer(text, 0, HIGHLIGHT_SCAN_CHARS):
-        word = m.group().lower()
-        if not word.isascii():  # lower-case ASCII is what accent_map leaves unchanged
-            word = word.translate(accent_map)
+        word = _fold_word(m.group())
         if word[:3] in prefixes and _stem_word(word) in stems:
             spans.append(m.span())
     if not spans:
@@ -389,6 +401,16 @@ def _highlight(text: str, stems: frozenset[str]) -> str | None:
     parts.append("\u2026" if tail.strip(_TRAILING) else html.escape(tail))
     prefix = "\u2026" if text[:start].strip() else ""
     return prefix + " ".join("".join(parts).split())
+
+
+def _snippet(stored: dict[str, Any], stems: frozenset[str]) -> str:
+    """The first highlighted snippet among SNIPPET_FIELDS, else the tagline, all escaped."""
+    if stems:
+        for fieldname in SNIPPET_FIELDS:
+            snippet = _highlight(stored.get(fieldname) or "", stems)
+            if snippet:
+                return snippet
+    return html.escape(_shorten(stored.get("tagline") or stored.get("description") or ""))
 
 
 @contextlib.contextmanager
@@ -955,7 +977,7 @@ class WhooshBackend:
                     slug=stored.get("slug", ""),
                     name=stored.get("name", ""),
                     score=score,
-                    snippet_html=self._snippet(stored, plan.stems),
+                    snippet_html=_snippet(stored, plan.stems),
                 )
             )
         return hits
@@ -981,15 +1003,6 @@ class WhooshBackend:
                 values = [int(reader[d]) for d in range(s.doc_count_all())]
             self._cache.columns[fieldname] = values
         return values
-
-    @staticmethod
-    def _snippet(stored: dict[str, Any], stems: frozenset[str]) -> str:
-        if stems:
-            for fieldname in SNIPPET_FIELDS:
-                snippet = _highlight(stored.get(fieldname) or "", stems)
-                if snippet:
-                    return snippet
-        return html.escape(_shorten(stored.get("tagline") or stored.get("description") or ""))
 
     # --- autocomplete ------------------------------------------------------------------------
 
